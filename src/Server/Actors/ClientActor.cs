@@ -1,0 +1,224 @@
+using System.Net;
+using ActorGameServer.Protocol;
+using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Routing;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using Envelope = ActorGameServer.Protocol.Envelope;
+
+namespace ActorGameServer.Server.Actors;
+
+/// <summary>
+/// Owns one player's TCP connection: turns the received bytes into frames, dispatches each
+/// command through the <see cref="CommandRoutes"/>, and writes replies in order with Akka.IO's
+/// acknowledged writes. It stops, and everything it held is released, when the connection ends.
+/// </summary>
+public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
+{
+    /// <summary>Queue a frame for this client (pushes from other actors).</summary>
+    public sealed record Send(byte[] Frame);
+
+    /// <summary>The server is stopping: tell the client why, flush, and close.</summary>
+    public sealed record Shutdown(string Reason, TimeSpan ReconnectAfter);
+
+    /// <summary>Why this client's connection ended, reported to the registry just before the actor stops.</summary>
+    public sealed record Disconnected(long UserId, string Reason);
+
+    /// <summary>Akka.IO acknowledges each write with this once the bytes reached the socket.</summary>
+    private sealed class WriteAck : Tcp.Event
+    {
+        public static readonly WriteAck Instance = new();
+    }
+
+    private sealed class CloseTimedOut
+    {
+        public static readonly CloseTimedOut Instance = new();
+    }
+
+    private readonly IActorRef _connection;
+    private readonly EndPoint _remote;
+    private readonly GameServerSettings _settings;
+    private readonly CommandRoutes _routes;
+    private readonly FrameDecoder _decoder;
+    private readonly OutboundQueue _outbound;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    // Set once the server has decided to close this connection; nothing more is read after that.
+    private string? _closeReason;
+    private bool _closeRequested;
+
+    public ClientActor(long userId, IActorRef connection, EndPoint remote, GameServerSettings settings, CommandRoutes routes)
+    {
+        UserId = userId;
+        _connection = connection;
+        _remote = remote;
+        _settings = settings;
+        _routes = routes;
+        _decoder = new FrameDecoder(settings.MaxPayload, settings.MaxJsonDepth);
+        _outbound = new OutboundQueue(settings.MaxOutboundBytes);
+    }
+
+    public long UserId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    IActorRef IClientSession.Self => Self;
+
+    public static Props Props(long userId, IActorRef connection, EndPoint remote, GameServerSettings settings, CommandRoutes routes) =>
+        Akka.Actor.Props.Create(() => new ClientActor(userId, connection, remote, settings, routes));
+
+    void IClientSession.Send(byte[] frame) => Enqueue(frame);
+
+    protected override void PreStart()
+    {
+        // Death pact both ways: Akka.IO closes the socket if this actor dies, and this actor
+        // stops if the connection actor dies without telling us.
+        _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
+        Context.Watch(_connection);
+        Enqueue(ServerFrames.Welcome(UserId, _settings.MaxPayload, ServerVersion.Current));
+    }
+
+    protected override void PostStop() => _decoder.Dispose();
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Tcp.Received received:
+                OnReceived(received.Data);
+                break;
+            case WriteAck:
+                _outbound.Acknowledge();
+                Flush();
+                break;
+            case Send send:
+                Enqueue(send.Frame);
+                break;
+            case Shutdown shutdown:
+                Enqueue(ServerFrames.Shutdown(shutdown.Reason, (int)shutdown.ReconnectAfter.TotalMilliseconds));
+                BeginClose("server shutting down");
+                break;
+            case CloseTimedOut:
+                _log.Info("client {0}: no clean close within {1}, resetting the connection", UserId, _settings.CloseTimeout);
+                _connection.Tell(Tcp.Abort.Instance);
+                break;
+            case Tcp.ConnectionClosed closed:
+                StopBecause(DescribeClose(closed));
+                break;
+            case Tcp.CommandFailed failed:
+                // We keep one write in flight, so Akka.IO has no reason to refuse one; if it does,
+                // the connection is no longer usable.
+                _log.Warning("client {0}: {1} failed ({2}), resetting the connection", UserId, failed.Cmd.GetType().Name, failed.CauseString);
+                _closeReason ??= "write failed";
+                _connection.Tell(Tcp.Abort.Instance);
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_connection):
+                StopBecause(_closeReason ?? "connection actor stopped");
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void OnReceived(ByteString data)
+    {
+        if (_closeReason is not null)
+        {
+            return; // Draining after we decided to close; the stream is no longer trusted.
+        }
+
+        _decoder.Feed(data.ToReadOnlySpan());
+        while (_closeReason is null)
+        {
+            var decoded = _decoder.TryDecode();
+            if (decoded.Envelope is { } request)
+            {
+                Dispatch(request);
+            }
+            else if (decoded.Error is { } error)
+            {
+                _log.Info("client {0} from {1} sent a bad frame: {2} ({3}); disconnecting", UserId, _remote, error.Code.ToWire(), error.Detail);
+                Enqueue(ServerFrames.Error(error));
+                BeginClose($"protocol error {error.Code.ToWire()}");
+            }
+            else
+            {
+                break;
+            }
+        }
+    }
+
+    private void Dispatch(Envelope request)
+    {
+        if (!_routes.TryDispatch(this, request))
+        {
+            _log.Debug("client {0}: unknown command {1}", UserId, request.Cmd);
+            var error = new ProtocolError(ErrorCode.UnknownCmd, $"unknown command \"{request.Cmd}\"");
+            Enqueue(ServerFrames.Error(error, request.Id));
+        }
+    }
+
+    private void Enqueue(byte[] frame)
+    {
+        if (_closeRequested)
+        {
+            return; // Already half-closed: nothing more can be written.
+        }
+
+        if (!_outbound.TryEnqueue(frame))
+        {
+            _log.Warning(
+                "client {0} from {1} is not reading: {2} bytes waiting, over max-outbound-bytes {3}; disconnecting",
+                UserId, _remote, _outbound.PendingBytes, _settings.MaxOutboundBytes);
+            _closeReason ??= "not reading (max-outbound-bytes exceeded)";
+            _closeRequested = true;
+            _connection.Tell(Tcp.Abort.Instance);
+            return;
+        }
+
+        Flush();
+    }
+
+    private void Flush()
+    {
+        if (_outbound.TakeBatch() is { } batch)
+        {
+            _connection.Tell(Tcp.Write.Create(batch, WriteAck.Instance));
+        }
+        else if (_closeReason is not null && _outbound.IsEmpty && !_closeRequested)
+        {
+            // Everything (the ERROR or SHUTDOWN frame included) reached the socket: send FIN and let
+            // the client close its side, so it reads our last frame instead of a reset.
+            _closeRequested = true;
+            _connection.Tell(Tcp.ConfirmedClose.Instance);
+        }
+    }
+
+    private void BeginClose(string reason)
+    {
+        if (_closeReason is not null)
+        {
+            return;
+        }
+
+        _closeReason = reason;
+        Timers.StartSingleTimer(nameof(CloseTimedOut), CloseTimedOut.Instance, _settings.CloseTimeout);
+        Flush();
+    }
+
+    private string DescribeClose(Tcp.ConnectionClosed closed) => closed switch
+    {
+        Tcp.PeerClosed => _closeReason ?? "client closed the connection",
+        Tcp.ErrorClosed error => _closeReason ?? $"connection error: {error.Cause}",
+        Tcp.Aborted => _closeReason ?? "connection reset",
+        _ => _closeReason ?? "connection closed",
+    };
+
+    private void StopBecause(string reason)
+    {
+        Context.Parent.Tell(new Disconnected(UserId, reason));
+        Context.Stop(Self);
+    }
+}

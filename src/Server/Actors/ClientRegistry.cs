@@ -1,0 +1,135 @@
+using System.Net;
+using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Routing;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorGameServer.Server.Actors;
+
+/// <summary>
+/// Knows every connected client. It assigns user ids, creates and supervises one
+/// <see cref="ClientActor"/> per accepted connection, hands each the command table, keeps the
+/// online count right through DeathWatch whatever the reason a client ended, and closes
+/// everyone when the server stops.
+/// </summary>
+public sealed class ClientRegistry : UntypedActor
+{
+    /// <summary>The listener accepted a connection; <paramref name="Connection"/> is Akka.IO's connection actor.</summary>
+    public sealed record Accept(IActorRef Connection, EndPoint Remote);
+
+    /// <summary>Asks how many clients are connected; answered with <see cref="OnlineCount"/>.</summary>
+    public sealed record GetOnlineCount
+    {
+        public static readonly GetOnlineCount Instance = new();
+    }
+
+    public sealed record OnlineCount(int Count);
+
+    /// <summary>Tell every client the server is stopping and close them; answered with <see cref="AllClientsClosed"/>.</summary>
+    public sealed record CloseAll(string Reason, TimeSpan ReconnectAfter);
+
+    public sealed record AllClientsClosed(int Closed);
+
+    private sealed record ClientEntry(long UserId, EndPoint Remote)
+    {
+        public string? Reason { get; set; }
+    }
+
+    private readonly GameServerSettings _settings;
+    private readonly CommandRoutes _routes;
+    private readonly Dictionary<IActorRef, ClientEntry> _clients = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly List<IActorRef> _waitingForEmpty = [];
+    private CloseAll? _closing;
+    private int _closingCount;
+    private long _lastUserId;
+
+    public ClientRegistry(GameServerSettings settings, CommandRoutes routes)
+    {
+        _settings = settings;
+        _routes = routes;
+    }
+
+    public static Props Props(GameServerSettings settings, CommandRoutes routes) =>
+        Akka.Actor.Props.Create(() => new ClientRegistry(settings, routes));
+
+    /// <summary>
+    /// A client that throws is stopped, and only that client: its connection closes through the
+    /// death pact with Akka.IO and DeathWatch removes it here. Restarting would lose its buffered
+    /// bytes mid-frame, which is worse than asking the player to reconnect.
+    /// </summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new OneForOneStrategy(_ => Directive.Stop);
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Accept accept:
+                OnAccept(accept);
+                break;
+            case ClientActor.Disconnected disconnected when _clients.TryGetValue(Sender, out var entry):
+                entry.Reason = disconnected.Reason;
+                break;
+            case Terminated terminated when _clients.Remove(terminated.ActorRef, out var gone):
+                _log.Info("client {0} disconnected: {1} ({2} online)", gone.UserId, gone.Reason ?? "stopped unexpectedly", _clients.Count);
+                ReplyIfAllClosed();
+                break;
+            case GetOnlineCount:
+                Sender.Tell(new OnlineCount(_clients.Count));
+                break;
+            case CloseAll closeAll:
+                OnCloseAll(closeAll);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void OnAccept(Accept accept)
+    {
+        var userId = ++_lastUserId;
+        var client = Context.ActorOf(
+            ClientActor.Props(userId, accept.Connection, accept.Remote, _settings, _routes),
+            $"client-{userId}");
+        Context.Watch(client);
+        _clients.Add(client, new ClientEntry(userId, accept.Remote));
+        _log.Info("client {0} connected from {1} ({2} online)", userId, accept.Remote, _clients.Count);
+        if (_closing is not null)
+        {
+            // Accepted just before the listener unbound: this player is told to come back later too.
+            _closingCount++;
+            client.Tell(new ClientActor.Shutdown(_closing.Reason, _closing.ReconnectAfter));
+        }
+    }
+
+    private void OnCloseAll(CloseAll closeAll)
+    {
+        _closing = closeAll;
+        _closingCount += _clients.Count;
+        _log.Info("closing {0} client connection(s): {1}", _clients.Count, closeAll.Reason);
+        foreach (var client in _clients.Keys)
+        {
+            client.Tell(new ClientActor.Shutdown(closeAll.Reason, closeAll.ReconnectAfter));
+        }
+
+        _waitingForEmpty.Add(Sender);
+        ReplyIfAllClosed();
+    }
+
+    private void ReplyIfAllClosed()
+    {
+        if (_clients.Count > 0 || _waitingForEmpty.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var waiter in _waitingForEmpty)
+        {
+            waiter.Tell(new AllClientsClosed(_closingCount));
+        }
+
+        _waitingForEmpty.Clear();
+    }
+}

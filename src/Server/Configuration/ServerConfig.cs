@@ -1,0 +1,81 @@
+using Akka.Configuration;
+
+namespace ActorGameServer.Server.Configuration;
+
+/// <summary>
+/// Loads the HOCON the server runs with. Layers, highest precedence first: the optional
+/// <c>--config FILE</c>, the <c>GAME_SERVER_*</c> environment variables, and
+/// <c>hocon/server.hocon</c> next to the binary.
+/// </summary>
+public static class ServerConfig
+{
+    public const string DefaultFileName = "server.hocon";
+
+    /// <summary>
+    /// Environment variables and the setting each overrides. Applied here rather than with
+    /// HOCON's <c>${?VAR}</c>, which Akka.NET 1.5's parser resolves to an empty string.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> EnvironmentVariables = new Dictionary<string, string>
+    {
+        ["GAME_SERVER_HOST"] = "game-server.host",
+        ["GAME_SERVER_PORT"] = "game-server.port",
+        ["GAME_SERVER_LOGLEVEL"] = "akka.loglevel",
+    };
+
+    /// <summary>The default configuration file, found relative to the binary rather than the working directory.</summary>
+    public static string DefaultFilePath => Path.Combine(AppContext.BaseDirectory, "hocon", DefaultFileName);
+
+    /// <summary>The defaults, with <paramref name="overrideFile"/> (when given) taking precedence.</summary>
+    public static Config Load(string? overrideFile = null)
+    {
+        var config = FromEnvironment().WithFallback(ParseFile(DefaultFilePath));
+        return overrideFile is null ? config : ParseFile(overrideFile).WithFallback(config);
+    }
+
+    /// <summary>The defaults with HOCON text layered over them (tests and tools use this).</summary>
+    public static Config LoadWith(string overrideHocon) =>
+        Parse(overrideHocon, "the given settings").WithFallback(Load());
+
+    private static Config FromEnvironment()
+    {
+        var lines = EnvironmentVariables
+            .Select(pair => (Path: pair.Value, Value: Environment.GetEnvironmentVariable(pair.Key)))
+            .Where(setting => !string.IsNullOrEmpty(setting.Value))
+            .Select(setting => $"{setting.Path} = {Quote(setting.Value!)}");
+        return Parse(string.Join('\n', lines), "the GAME_SERVER_* environment variables");
+    }
+
+    /// <summary>A HOCON quoted string: the value is taken literally, whatever characters it holds.</summary>
+    private static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static Config ParseFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"cannot read configuration file {path}: {e.Message}", e);
+        }
+
+        return Parse(text, path);
+    }
+
+    private static Config Parse(string hocon, string source)
+    {
+        try
+        {
+            return ConfigurationFactory.ParseString(hocon);
+        }
+        catch (Exception e)
+        {
+            // The HOCON parser throws several exception types; all mean the same to an operator.
+            throw new ConfigurationException($"invalid configuration in {source}: {OneLine(e.Message)}", e);
+        }
+    }
+
+    internal static string OneLine(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+}

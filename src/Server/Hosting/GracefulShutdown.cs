@@ -1,0 +1,43 @@
+using ActorGameServer.Server.Actors;
+using ActorGameServer.Server.Configuration;
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorGameServer.Server.Hosting;
+
+/// <summary>
+/// Hooks the server into Akka's CoordinatedShutdown, which Akka.Hosting runs when the .NET host
+/// stops (SIGTERM, Ctrl+C): first stop accepting, then tell every client and close it.
+/// </summary>
+internal static class GracefulShutdown
+{
+    public static void Register(ActorSystem system, GameServerSettings settings, IActorRef listener, IActorRef registry)
+    {
+        var shutdown = CoordinatedShutdown.Get(system);
+
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "unbind-game-port", async () =>
+        {
+            await listener.Ask<ListenerActor.Unbound>(ListenerActor.Unbind.Instance, settings.ShutdownTimeout);
+            return Done.Instance;
+        });
+
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "close-game-clients", async () =>
+        {
+            var started = DateTime.UtcNow;
+            try
+            {
+                var closed = await registry.Ask<ClientRegistry.AllClientsClosed>(
+                    new ClientRegistry.CloseAll(settings.ShutdownReason, settings.ReconnectAfter), settings.ShutdownTimeout);
+                system.Log.Info("closed {0} client connection(s) in {1:F0} ms", closed.Closed, (DateTime.UtcNow - started).TotalMilliseconds);
+            }
+            catch (AskTimeoutException)
+            {
+                // Exit anyway: the actor system's termination closes whatever sockets are left.
+                system.Log.Warning("clients were not all closed within {0}; exiting anyway", settings.ShutdownTimeout);
+            }
+
+            return Done.Instance;
+        });
+    }
+}
