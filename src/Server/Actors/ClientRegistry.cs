@@ -25,7 +25,10 @@ public sealed class ClientRegistry : UntypedActor
 
     public sealed record OnlineCount(int Count);
 
-    /// <summary>Tell every client the server is stopping and close them; answered with <see cref="AllClientsClosed"/>.</summary>
+    /// <summary>
+    /// Tell every client the server is stopping and close them; answered with <see cref="AllClientsClosed"/>.
+    /// From then on, a newly accepted connection is told the same and closed instead of joining.
+    /// </summary>
     public sealed record CloseAll(string Reason, TimeSpan ReconnectAfter);
 
     public sealed record AllClientsClosed(int Closed);
@@ -98,7 +101,7 @@ public sealed class ClientRegistry : UntypedActor
         _log.Info("client {0} connected from {1} ({2} online)", userId, accept.Remote, _clients.Count);
         if (_closing is not null)
         {
-            // Accepted just before the listener unbound: this player is told to come back later too.
+            // The server is stopping: this player is told to come back later too, instead of joining.
             _closingCount++;
             client.Tell(new ClientActor.Shutdown(_closing.Reason, _closing.ReconnectAfter));
         }
@@ -108,7 +111,7 @@ public sealed class ClientRegistry : UntypedActor
     {
         _closing = closeAll;
         _closingCount += _clients.Count;
-        _log.Info("closing {0} client connection(s): {1}", _clients.Count, closeAll.Reason);
+        _log.Info("closing {0} client connection(s) and turning new ones away: {1}", _clients.Count, closeAll.Reason);
         foreach (var client in _clients.Keys)
         {
             client.Tell(new ClientActor.Shutdown(closeAll.Reason, closeAll.ReconnectAfter));

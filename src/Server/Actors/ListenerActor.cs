@@ -8,8 +8,8 @@ namespace ActorGameServer.Server.Actors;
 
 /// <summary>
 /// Binds the game port through the Akka.IO TCP manager and hands every accepted connection to
-/// the <see cref="ClientRegistry"/>. Start-up asks it whether the bind worked; shutdown asks it
-/// to unbind first, so no player is accepted while the others are being closed.
+/// the <see cref="ClientRegistry"/>. Start-up asks it whether the bind worked; shutdown asks it to
+/// unbind once the players are closed (unbinding resets any connection still open).
 /// </summary>
 public sealed class ListenerActor : UntypedActor
 {
@@ -94,7 +94,7 @@ public sealed class ListenerActor : UntypedActor
                 OnUnbind();
                 break;
             case Tcp.Unbound:
-                _log.Info("stopped accepting connections on {0}", _settings.EndPoint);
+                _log.Info("stopped listening on {0}", _settings.EndPoint);
                 _tcpListener = null;
                 ReplyUnbound();
                 break;

@@ -11,6 +11,8 @@ public static class ServerConfig
 {
     public const string DefaultFileName = "server.hocon";
 
+    private static readonly TimeSpan ParseTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// Environment variables and the setting each overrides. Applied here rather than with
     /// HOCON's <c>${?VAR}</c>, which Akka.NET 1.5's parser resolves to an empty string.
@@ -66,14 +68,24 @@ public static class ServerConfig
 
     private static Config Parse(string hocon, string source)
     {
+        // Akka.NET 1.5's HOCON parser never returns on some malformed input (an unclosed array,
+        // for one), so it gets a bounded time on another thread: a typo must not hang start-up.
+        var parsing = Task.Run(() => ConfigurationFactory.ParseString(hocon));
         try
         {
-            return ConfigurationFactory.ParseString(hocon);
+            if (!parsing.Wait(ParseTimeout))
+            {
+                throw new ConfigurationException(
+                    $"invalid configuration in {source}: the HOCON parser did not finish within {ParseTimeout.TotalSeconds:F0} s (look for an unclosed [ or {{)");
+            }
+
+            return parsing.Result;
         }
-        catch (Exception e)
+        catch (AggregateException e)
         {
-            // The HOCON parser throws several exception types; all mean the same to an operator.
-            throw new ConfigurationException($"invalid configuration in {source}: {OneLine(e.Message)}", e);
+            // The parser throws several exception types; all mean the same to an operator.
+            var cause = e.InnerException ?? e;
+            throw new ConfigurationException($"invalid configuration in {source}: {OneLine(cause.Message)}", cause);
         }
     }
 

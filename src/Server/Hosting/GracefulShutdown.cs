@@ -8,19 +8,16 @@ namespace ActorGameServer.Server.Hosting;
 
 /// <summary>
 /// Hooks the server into Akka's CoordinatedShutdown, which Akka.Hosting runs when the .NET host
-/// stops (SIGTERM, Ctrl+C): first stop accepting, then tell every client and close it.
+/// stops (SIGTERM, Ctrl+C). First every player, connected or just connecting, is told SHUTDOWN and
+/// closed, and nobody new joins; only then is the port unbound. The order matters: in Akka.NET
+/// 1.5 accepted connections are children of the TCP listener, so unbinding first would reset
+/// every open connection before its SHUTDOWN frame could be read.
 /// </summary>
 internal static class GracefulShutdown
 {
     public static void Register(ActorSystem system, GameServerSettings settings, IActorRef listener, IActorRef registry)
     {
         var shutdown = CoordinatedShutdown.Get(system);
-
-        shutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "unbind-game-port", async () =>
-        {
-            await listener.Ask<ListenerActor.Unbound>(ListenerActor.Unbind.Instance, settings.ShutdownTimeout);
-            return Done.Instance;
-        });
 
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "close-game-clients", async () =>
         {
@@ -37,6 +34,12 @@ internal static class GracefulShutdown
                 system.Log.Warning("clients were not all closed within {0}; exiting anyway", settings.ShutdownTimeout);
             }
 
+            return Done.Instance;
+        });
+
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "unbind-game-port", async () =>
+        {
+            await listener.Ask<ListenerActor.Unbound>(ListenerActor.Unbind.Instance, settings.ShutdownTimeout);
             return Done.Instance;
         });
     }
