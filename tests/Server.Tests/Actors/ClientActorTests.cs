@@ -1,0 +1,158 @@
+using System.Net;
+using ActorGameServer.Server.Actors;
+using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Routing;
+using ActorGameServer.Server.Tests.Support;
+using Akka.Actor;
+using Akka.IO;
+using Akka.TestKit;
+using Xunit.Abstractions;
+
+namespace ActorGameServer.Server.Tests.Actors;
+
+/// <summary>A <see cref="ClientActor"/> with a probe standing in for Akka.IO's connection actor.</summary>
+public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+{
+    private const long UserId = 7;
+    private static readonly EndPoint Remote = new IPEndPoint(IPAddress.Loopback, 50000);
+
+    [Fact]
+    public void Registers_with_the_connection_then_writes_welcome()
+    {
+        var (connection, client, _) = Start();
+
+        var welcome = Assert.Single(WrittenFrames.Of(connection.ExpectMsg<Tcp.Write>()));
+        Assert.Equal("WELCOME", (string?)welcome["cmd"]);
+        Assert.Equal(UserId, (long)welcome["message"]!["user_id"]!);
+        Assert.Equal(5000, (int)welcome["message"]!["max_payload"]!);
+        Assert.NotNull(client);
+    }
+
+    [Fact]
+    public void Keeps_one_write_in_flight_and_sends_everything_queued_meanwhile_in_the_next_one()
+    {
+        var (connection, client, _) = Start();
+        var welcome = connection.ExpectMsg<Tcp.Write>();
+
+        client.Tell(WrittenFrames.Received("""{"cmd":"PING","message":1}"""), connection);
+        client.Tell(WrittenFrames.Received("""{"cmd":"PING","message":2}"""), connection);
+        connection.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // The welcome is not acknowledged yet.
+
+        client.Tell(welcome.Ack, connection);
+        var batch = WrittenFrames.Of(connection.ExpectMsg<Tcp.Write>());
+        Assert.Equal([1, 2], batch.Select(frame => (int)frame["message"]!));
+        Assert.All(batch, frame => Assert.Equal("PONG", (string?)frame["cmd"]));
+    }
+
+    [Fact]
+    public void A_hostile_frame_is_answered_with_an_error_then_a_flushed_half_close()
+    {
+        var (connection, client, parent) = Start();
+        client.Tell(connection.ExpectMsg<Tcp.Write>().Ack, connection);
+
+        client.Tell(WrittenFrames.Received("""{"no":"cmd"}"""), connection);
+        client.Tell(WrittenFrames.Received("""{"cmd":"PING","message":1}"""), connection); // Ignored: stream no longer trusted.
+
+        var errorWrite = connection.ExpectMsg<Tcp.Write>();
+        var error = Assert.Single(WrittenFrames.Of(errorWrite));
+        Assert.Equal("bad_envelope", (string?)error["message"]!["code"]);
+        connection.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // No close before the error reached the socket.
+
+        client.Tell(errorWrite.Ack, connection);
+        connection.ExpectMsg<Tcp.ConfirmedClose>();
+
+        Watch(client);
+        client.Tell(Tcp.ConfirmedClosed.Instance, connection);
+        Assert.Equal("protocol error bad_envelope", parent.ExpectMsg<ClientActor.Disconnected>().Reason);
+        ExpectTerminated(client);
+    }
+
+    [Fact]
+    public void A_client_that_never_lets_the_error_flush_is_reset_after_the_close_timeout()
+    {
+        var (connection, client, _) = Start();
+        client.Tell(connection.ExpectMsg<Tcp.Write>().Ack, connection);
+
+        client.Tell(WrittenFrames.Received("[]"), connection);
+        connection.ExpectMsg<Tcp.Write>(); // Never acknowledged: the client does not read.
+
+        connection.ExpectMsg<Tcp.Abort>(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void A_client_that_does_not_read_is_disconnected_once_its_outbound_bytes_pass_the_bound()
+    {
+        var (connection, client, parent) = Start("game-server.max-outbound-bytes = 2k");
+        connection.ExpectMsg<Tcp.Write>(); // The welcome, never acknowledged.
+
+        for (var i = 0; i < 10; i++)
+        {
+            client.Tell(new ClientActor.Send(new byte[400]));
+        }
+
+        connection.FishForMessage(message => message is Tcp.Abort);
+        client.Tell(Tcp.Aborted.Instance, connection);
+        Assert.Contains("max-outbound-bytes", parent.ExpectMsg<ClientActor.Disconnected>().Reason);
+    }
+
+    [Fact]
+    public void Stops_and_reports_when_the_player_closes_the_connection()
+    {
+        var (connection, client, parent) = Start();
+        Watch(client);
+
+        client.Tell(Tcp.PeerClosed.Instance, connection);
+
+        Assert.Equal("client closed the connection", parent.ExpectMsg<ClientActor.Disconnected>().Reason);
+        ExpectTerminated(client);
+    }
+
+    [Fact]
+    public void Shutdown_tells_the_player_why_and_when_to_come_back_then_closes()
+    {
+        var (connection, client, _) = Start();
+        client.Tell(connection.ExpectMsg<Tcp.Write>().Ack, connection);
+
+        client.Tell(new ClientActor.Shutdown("maintenance", TimeSpan.FromSeconds(30)));
+
+        var write = connection.ExpectMsg<Tcp.Write>();
+        var shutdown = Assert.Single(WrittenFrames.Of(write));
+        Assert.Equal("SHUTDOWN", (string?)shutdown["cmd"]);
+        Assert.Equal("maintenance", (string?)shutdown["message"]!["reason"]);
+        Assert.Equal(30000, (int)shutdown["message"]!["reconnect_after_ms"]!);
+        client.Tell(write.Ack, connection);
+        connection.ExpectMsg<Tcp.ConfirmedClose>();
+    }
+
+    [Fact]
+    public async Task Stops_when_the_connection_actor_dies_without_a_close_event()
+    {
+        var connection = Sys.ActorOf(Props.Create(() => new BlackHole()));
+        var parent = CreateTestProbe();
+        var proxy = Sys.ActorOf(Props.Create(() => new ParentProxy(ClientProps(connection, ActorTestSettings.Create()), parent.Ref)));
+        var client = await proxy.Ask<IActorRef>(ParentProxy.GetChild.Instance);
+        Watch(client);
+
+        Sys.Stop(connection);
+
+        ExpectTerminated(client);
+    }
+
+    private (TestProbe Connection, IActorRef Client, TestProbe Parent) Start(string overrides = "")
+    {
+        var connection = CreateTestProbe();
+        var parent = CreateTestProbe();
+        var props = ClientProps(connection.Ref, ActorTestSettings.Create(overrides));
+        var proxy = Sys.ActorOf(Props.Create(() => new ParentProxy(props, parent.Ref)));
+        var register = connection.ExpectMsg<Tcp.Register>();
+        return (connection, register.Handler, parent);
+    }
+
+    private static Props ClientProps(IActorRef connection, GameServerSettings settings) =>
+        ClientActor.Props(UserId, connection, Remote, settings, CommandRoutes.Default);
+
+    private sealed class BlackHole : ReceiveActor
+    {
+        public BlackHole() => ReceiveAny(_ => { });
+    }
+}

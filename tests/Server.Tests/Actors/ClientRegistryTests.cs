@@ -1,0 +1,132 @@
+using System.Net;
+using ActorGameServer.Protocol;
+using ActorGameServer.Server.Actors;
+using ActorGameServer.Server.Routing;
+using ActorGameServer.Server.Tests.Support;
+using Akka.Actor;
+using Akka.IO;
+using Akka.TestKit;
+using Xunit.Abstractions;
+
+namespace ActorGameServer.Server.Tests.Actors;
+
+public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+{
+    private static readonly EndPoint Remote = new IPEndPoint(IPAddress.Loopback, 50000);
+
+    [Fact]
+    public void Gives_every_connection_a_new_user_id_starting_at_one()
+    {
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default));
+
+        var ids = Enumerable.Range(0, 5).Select(_ => WelcomedUserId(Accept(registry))).ToList();
+
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], ids);
+        Assert.Equal(5, OnlineCount(registry));
+    }
+
+    [Fact]
+    public void The_online_count_follows_disconnects_whatever_their_reason()
+    {
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default));
+        var connections = Enumerable.Range(0, 4).Select(_ => Accept(registry)).ToList();
+        var clients = connections.Select(c => c.ExpectMsg<Tcp.Register>().Handler).ToList();
+
+        clients[0].Tell(Tcp.PeerClosed.Instance, connections[0]);
+        clients[1].Tell(new Tcp.ErrorClosed("Connection reset by peer"), connections[1]);
+        AwaitAssert(() => Assert.Equal(2, OnlineCount(registry)));
+
+        clients[2].Tell(Tcp.Aborted.Instance, connections[2]);
+        AwaitAssert(() => Assert.Equal(1, OnlineCount(registry)));
+
+        // A new connection still gets a fresh id: ids are never reused while the process lives.
+        Assert.Equal(5L, WelcomedUserId(Accept(registry)));
+    }
+
+    [Fact]
+    public void A_client_whose_handler_throws_is_stopped_alone_and_removed()
+    {
+        var routes = new CommandRoutes(new Dictionary<string, CommandHandler>
+        {
+            ["PING"] = (session, ping) => session.Send(ServerFrames.Pong(ping)),
+            ["CRASH"] = (_, _) => throw new InvalidOperationException("bug in a handler"),
+        });
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), routes));
+        var victim = Accept(registry);
+        var bystander = Accept(registry);
+        var victimClient = victim.ExpectMsg<Tcp.Register>().Handler;
+        var bystanderClient = bystander.ExpectMsg<Tcp.Register>().Handler;
+        var welcome = bystander.ExpectMsg<Tcp.Write>();
+        Watch(victimClient);
+
+        victimClient.Tell(WrittenFrames.Received("""{"cmd":"CRASH"}"""), victim);
+
+        ExpectTerminated(victimClient);
+        AwaitAssert(() => Assert.Equal(1, OnlineCount(registry)));
+        bystanderClient.Tell(welcome.Ack, bystander);
+        bystanderClient.Tell(WrittenFrames.Received("""{"cmd":"PING","message":"ok"}"""), bystander);
+        Assert.Equal("PONG", (string?)WrittenFrames.Of(bystander.ExpectMsg<Tcp.Write>())[0]["cmd"]);
+    }
+
+    [Fact]
+    public void CloseAll_tells_every_client_and_answers_once_they_are_gone()
+    {
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default));
+        var connections = Enumerable.Range(0, 3).Select(_ => Accept(registry)).ToList();
+        var clients = connections.Select(c => c.ExpectMsg<Tcp.Register>().Handler).ToList();
+        for (var i = 0; i < 3; i++)
+        {
+            clients[i].Tell(connections[i].ExpectMsg<Tcp.Write>().Ack, connections[i]);
+        }
+
+        registry.Tell(new ClientRegistry.CloseAll("maintenance", TimeSpan.FromSeconds(5)));
+
+        for (var i = 0; i < 3; i++)
+        {
+            var write = connections[i].ExpectMsg<Tcp.Write>();
+            Assert.Equal("SHUTDOWN", (string?)WrittenFrames.Of(write)[0]["cmd"]);
+            clients[i].Tell(write.Ack, connections[i]);
+            connections[i].ExpectMsg<Tcp.ConfirmedClose>();
+            ExpectNoMsg(TimeSpan.Zero);
+            clients[i].Tell(Tcp.ConfirmedClosed.Instance, connections[i]);
+        }
+
+        Assert.Equal(3, ExpectMsg<ClientRegistry.AllClientsClosed>().Closed);
+        Assert.Equal(0, OnlineCount(registry));
+    }
+
+    [Fact]
+    public void A_connection_accepted_while_closing_is_told_to_come_back_later_instead_of_joining()
+    {
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default));
+        registry.Tell(new ClientRegistry.CloseAll("maintenance", TimeSpan.FromSeconds(5)));
+        ExpectMsg<ClientRegistry.AllClientsClosed>(); // Nobody was connected.
+
+        var latecomer = Accept(registry);
+        var client = latecomer.ExpectMsg<Tcp.Register>().Handler;
+        var welcome = latecomer.ExpectMsg<Tcp.Write>();
+        client.Tell(welcome.Ack, latecomer);
+
+        var write = latecomer.ExpectMsg<Tcp.Write>();
+        Assert.Equal("SHUTDOWN", (string?)WrittenFrames.Of(write)[0]["cmd"]);
+        client.Tell(write.Ack, latecomer);
+        latecomer.ExpectMsg<Tcp.ConfirmedClose>();
+    }
+
+    private TestProbe Accept(IActorRef registry)
+    {
+        var connection = CreateTestProbe();
+        registry.Tell(new ClientRegistry.Accept(connection.Ref, Remote));
+        return connection;
+    }
+
+    private static long WelcomedUserId(TestProbe connection)
+    {
+        connection.ExpectMsg<Tcp.Register>();
+        var welcome = WrittenFrames.Of(connection.ExpectMsg<Tcp.Write>())[0];
+        return (long)welcome["message"]!["user_id"]!;
+    }
+
+    private int OnlineCount(IActorRef registry) =>
+        registry.Ask<ClientRegistry.OnlineCount>(ClientRegistry.GetOnlineCount.Instance, TimeSpan.FromSeconds(10)).Result.Count;
+}

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ActorGameServer.Server.Tests.Support;
+
+/// <summary>
+/// The real server binary as a child process, the way an operator runs it: its own working
+/// directory, environment, arguments, exit code and output.
+/// </summary>
+public sealed partial class ServerProcess : IDisposable
+{
+    private const int Sigterm = 15;
+
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly Lock _gate = new();
+
+    private ServerProcess(Process process) => _process = process;
+
+    public string StandardOutput
+    {
+        get { lock (_gate) { return _stdout.ToString(); } }
+    }
+
+    public string StandardError
+    {
+        get { lock (_gate) { return _stderr.ToString(); } }
+    }
+
+    /// <summary>Starts the server dll that was built next to the tests, from <paramref name="workingDirectory"/>.</summary>
+    public static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ActorGameServer.Server.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var server = new ServerProcess(new Process { StartInfo = start });
+        server._process.OutputDataReceived += (_, e) => server.Append(server._stdout, e.Data);
+        server._process.ErrorDataReceived += (_, e) => server.Append(server._stderr, e.Data);
+        server._process.Start();
+        server._process.BeginOutputReadLine();
+        server._process.BeginErrorReadLine();
+        return server;
+    }
+
+    /// <summary>Waits for the "listening on" log line and returns the address it names.</summary>
+    public async Task<IPEndPoint> WaitUntilListeningAsync()
+    {
+        var deadline = DateTime.UtcNow + WireClient.DefaultTimeout;
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            var match = ListeningLine().Match(StandardOutput);
+            if (match.Success)
+            {
+                return IPEndPoint.Parse(match.Groups[1].Value);
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new InvalidOperationException($"the server did not start listening.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}");
+    }
+
+    /// <summary>What systemd, Docker or Kubernetes send to stop a service.</summary>
+    public void SendSigterm() => Assert.Equal(0, kill(_process.Id, Sigterm));
+
+    /// <summary>The exit code, once the process has exited (fails the test if it hangs).</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"the server did not exit.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}");
+        }
+
+        _process.WaitForExit(); // Drains the redirected output.
+        return _process.ExitCode;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(StringBuilder target, string? line)
+    {
+        if (line is not null)
+        {
+            lock (_gate)
+            {
+                target.AppendLine(line);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"listening on (\S+:\d+)")]
+    private static partial Regex ListeningLine();
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
+}

@@ -1,0 +1,48 @@
+using System.Net;
+using ActorGameServer.Server.Actors;
+using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Hosting;
+using Akka.Actor;
+
+namespace ActorGameServer.Server.Tests.Support;
+
+/// <summary>A real server on 127.0.0.1 and a free port, configured exactly like production except for the overrides.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private TestServer(GameServerHost host) => Host = host;
+
+    public GameServerHost Host { get; }
+
+    public IPEndPoint EndPoint => Host.EndPoint;
+
+    public static async Task<TestServer> StartAsync(string extraHocon = "")
+    {
+        var config = ServerConfig.LoadWith($$"""
+            game-server { host = "127.0.0.1", port = 0 }
+            akka.loglevel = WARNING
+            {{extraHocon}}
+            """);
+        return new TestServer(await GameServerHost.StartAsync(config));
+    }
+
+    public async Task<int> OnlineCountAsync()
+    {
+        var reply = await Host.Registry.Ask<ClientRegistry.OnlineCount>(ClientRegistry.GetOnlineCount.Instance, WireClient.DefaultTimeout);
+        return reply.Count;
+    }
+
+    /// <summary>Polls until the registry reports <paramref name="expected"/> clients (disconnects are asynchronous).</summary>
+    public async Task WaitForOnlineCountAsync(int expected)
+    {
+        var deadline = DateTime.UtcNow + WireClient.DefaultTimeout;
+        int count;
+        while ((count = await OnlineCountAsync()) != expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(expected, count);
+    }
+
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
+}
