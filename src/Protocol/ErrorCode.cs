@@ -17,6 +17,21 @@ public enum ErrorCode
 
     /// <summary>A well-formed request for a command this server does not know. The connection stays open.</summary>
     UnknownCmd,
+
+    /// <summary>No frame completed within the idle timeout (a dead client, or a slowloris).</summary>
+    IdleTimeout,
+
+    /// <summary>
+    /// Over the per-connection message or byte rate: the frame was dropped. A client that stays
+    /// over the limit is disconnected with the same code.
+    /// </summary>
+    RateLimited,
+
+    /// <summary>The server holds as many connections as it is configured for.</summary>
+    ServerFull,
+
+    /// <summary>The client's IP address holds as many connections as one address may.</summary>
+    TooManyConnections,
 }
 
 public static class ErrorCodeExtensions
@@ -29,13 +44,18 @@ public static class ErrorCodeExtensions
         ErrorCode.BadJson => "bad_json",
         ErrorCode.BadEnvelope => "bad_envelope",
         ErrorCode.UnknownCmd => "unknown_cmd",
+        ErrorCode.IdleTimeout => "idle_timeout",
+        ErrorCode.RateLimited => "rate_limited",
+        ErrorCode.ServerFull => "server_full",
+        ErrorCode.TooManyConnections => "too_many_connections",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 
     /// <summary>
-    /// Whether the server closes the connection after sending this error. Only <c>unknown_cmd</c>
-    /// keeps it open, so an older server can still talk to a newer client; every other error means
-    /// the byte stream can no longer be trusted.
+    /// Whether the server always closes the connection after sending this error. <c>unknown_cmd</c>
+    /// keeps it open, so an older server can still talk to a newer client, and so does a single
+    /// <c>rate_limited</c> (the frame is only dropped); every other error means the byte stream can
+    /// no longer be trusted or the client cannot stay.
     /// </summary>
-    public static bool ClosesConnection(this ErrorCode code) => code != ErrorCode.UnknownCmd;
+    public static bool ClosesConnection(this ErrorCode code) => code is not (ErrorCode.UnknownCmd or ErrorCode.RateLimited);
 }

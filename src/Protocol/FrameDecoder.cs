@@ -5,6 +5,9 @@ public readonly record struct Decoded(Envelope? Envelope, ProtocolError? Error)
 {
     public static readonly Decoded NeedMoreData = default;
 
+    /// <summary>The decoded frame's size on the wire, header included (0 when no frame was decoded).</summary>
+    public int FrameBytes { get; init; }
+
     public bool IsNeedMoreData => Envelope is null && Error is null;
 }
 
@@ -54,8 +57,9 @@ public sealed class FrameDecoder(int maxPayload, int maxDepth) : IDisposable
 
         // InboundBuffer is one contiguous array, so the payload is a single segment.
         var result = EnvelopeParser.Parse(payload.FirstSpan, maxDepth);
-        _buffer.Consume(FrameReader.HeaderSize + payload.Length);
-        return result.Error is null ? new Decoded(result.Envelope, null) : Fault(result.Error);
+        var frameBytes = FrameReader.HeaderSize + (int)payload.Length;
+        _buffer.Consume(frameBytes);
+        return result.Error is null ? new Decoded(result.Envelope, null) { FrameBytes = frameBytes } : Fault(result.Error);
     }
 
     public void Dispose() => _buffer.Dispose();

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Limits;
 using ActorGameServer.Server.Routing;
 using Akka.Actor;
 using Akka.Event;
@@ -10,9 +12,10 @@ using Envelope = ActorGameServer.Protocol.Envelope;
 namespace ActorGameServer.Server.Actors;
 
 /// <summary>
-/// Owns one player's TCP connection: turns the received bytes into frames, dispatches each
-/// command through the <see cref="CommandRoutes"/>, and writes replies in order with Akka.IO's
-/// acknowledged writes. It stops, and everything it held is released, when the connection ends.
+/// Owns one player's TCP connection: turns the received bytes into frames, checks them against
+/// the rate limits, dispatches each command through the <see cref="CommandRoutes"/>, and writes
+/// replies in order with Akka.IO's acknowledged writes. It closes connections that go idle, flood,
+/// or stop reading, and stops, releasing everything it held, when the connection ends.
 /// </summary>
 public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
 {
@@ -36,13 +39,22 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
         public static readonly CloseTimedOut Instance = new();
     }
 
+    private sealed class IdleCheck
+    {
+        public static readonly IdleCheck Instance = new();
+    }
+
     private readonly IActorRef _connection;
     private readonly EndPoint _remote;
     private readonly GameServerSettings _settings;
     private readonly CommandRoutes _routes;
     private readonly FrameDecoder _decoder;
     private readonly OutboundQueue _outbound;
+    private readonly RateLimiter _rateLimiter;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    // When the last whole frame arrived, in Stopwatch ticks; the idle timeout counts from here.
+    private long _lastFrameTicks = Stopwatch.GetTimestamp();
 
     // Set once the server has decided to close this connection; nothing more is read after that.
     private string? _closeReason;
@@ -57,6 +69,7 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
         _routes = routes;
         _decoder = new FrameDecoder(settings.MaxPayload, settings.MaxJsonDepth);
         _outbound = new OutboundQueue(settings.MaxOutboundBytes);
+        _rateLimiter = new RateLimiter(settings.RateLimit, _lastFrameTicks);
     }
 
     public long UserId { get; }
@@ -77,6 +90,8 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
         _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
         Context.Watch(_connection);
         Enqueue(ServerFrames.Welcome(UserId, _settings.MaxPayload, ServerVersion.Current));
+        // One timer per connection, re-armed at most once per timeout period rather than per frame.
+        Timers.StartSingleTimer(nameof(IdleCheck), IdleCheck.Instance, _settings.IdleTimeout);
     }
 
     protected override void PostStop() => _decoder.Dispose();
@@ -98,6 +113,9 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
             case Shutdown shutdown:
                 Enqueue(ServerFrames.Shutdown(shutdown.Reason, (int)shutdown.ReconnectAfter.TotalMilliseconds));
                 BeginClose("server shutting down");
+                break;
+            case IdleCheck:
+                OnIdleCheck();
                 break;
             case CloseTimedOut:
                 _log.Info("client {0}: no clean close within {1}, resetting the connection", UserId, _settings.CloseTimeout);
@@ -133,21 +151,70 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
         while (_closeReason is null)
         {
             var decoded = _decoder.TryDecode();
+            if (decoded.IsNeedMoreData)
+            {
+                break;
+            }
+
+            _lastFrameTicks = Stopwatch.GetTimestamp();
             if (decoded.Envelope is { } request)
             {
-                Dispatch(request);
+                OnFrame(request, decoded.FrameBytes);
             }
             else if (decoded.Error is { } error)
             {
                 _log.Info("client {0} from {1} sent a bad frame: {2} ({3}); disconnecting", UserId, _remote, error.Code.ToWire(), error.Detail);
-                Enqueue(ServerFrames.Error(error));
-                BeginClose($"protocol error {error.Code.ToWire()}");
-            }
-            else
-            {
-                break;
+                CloseWithError(error, $"protocol error {error.Code.ToWire()}");
             }
         }
+    }
+
+    private void OnFrame(Envelope request, int frameBytes)
+    {
+        switch (_rateLimiter.Check(frameBytes, _lastFrameTicks))
+        {
+            case RateDecision.Allowed:
+                Dispatch(request);
+                break;
+            case RateDecision.Dropped:
+                Enqueue(ServerFrames.Error(RateLimitError("the frame was dropped"), request.Id));
+                break;
+            case RateDecision.Disconnect:
+                _log.Warning("client {0} from {1} stayed over the rate limit for {2}; disconnecting", UserId, _remote, _settings.RateLimit.DisconnectAfter);
+                CloseWithError(RateLimitError($"still over the limit after {_settings.RateLimit.DisconnectAfter.TotalSeconds:0.#} s; disconnecting"), "rate limit exceeded");
+                break;
+        }
+    }
+
+    private ProtocolError RateLimitError(string outcome) => new(
+        ErrorCode.RateLimited,
+        $"over {_settings.RateLimit.MessagesPerSecond} frames/s or {_settings.RateLimit.BytesPerSecond} bytes/s: {outcome}");
+
+    private void OnIdleCheck()
+    {
+        if (_closeReason is not null)
+        {
+            return;
+        }
+
+        var idle = Stopwatch.GetElapsedTime(_lastFrameTicks);
+        if (idle < _settings.IdleTimeout)
+        {
+            Timers.StartSingleTimer(nameof(IdleCheck), IdleCheck.Instance, _settings.IdleTimeout - idle);
+            return;
+        }
+
+        _log.Info("client {0} from {1} completed no frame for {2}; disconnecting", UserId, _remote, _settings.IdleTimeout);
+        var seconds = _settings.IdleTimeout.TotalSeconds;
+        CloseWithError(
+            new ProtocolError(ErrorCode.IdleTimeout, $"no complete frame for {seconds:0.#} s; send PING more often than every {seconds:0.#} s"),
+            "idle timeout");
+    }
+
+    private void CloseWithError(ProtocolError error, string reason)
+    {
+        Enqueue(ServerFrames.Error(error));
+        BeginClose(reason);
     }
 
     private void Dispatch(Envelope request)

@@ -1,4 +1,5 @@
 using System.Net;
+using ActorGameServer.Protocol;
 using ActorGameServer.Server.Configuration;
 using ActorGameServer.Server.Routing;
 using Akka.Actor;
@@ -7,10 +8,10 @@ using Akka.Event;
 namespace ActorGameServer.Server.Actors;
 
 /// <summary>
-/// Knows every connected client. It assigns user ids, creates and supervises one
-/// <see cref="ClientActor"/> per accepted connection, hands each the command table, keeps the
-/// online count right through DeathWatch whatever the reason a client ended, and closes
-/// everyone when the server stops.
+/// Knows every connected client. It enforces the connection caps, assigns user ids, creates and
+/// supervises one <see cref="ClientActor"/> per admitted connection, hands each the command
+/// table, keeps the online count right through DeathWatch whatever the reason a client ended,
+/// and closes everyone when the server stops.
 /// </summary>
 public sealed class ClientRegistry : UntypedActor
 {
@@ -33,7 +34,7 @@ public sealed class ClientRegistry : UntypedActor
 
     public sealed record AllClientsClosed(int Closed);
 
-    private sealed record ClientEntry(long UserId, EndPoint Remote)
+    private sealed record ClientEntry(long UserId, EndPoint Remote, IPAddress Address)
     {
         public string? Reason { get; set; }
     }
@@ -41,6 +42,7 @@ public sealed class ClientRegistry : UntypedActor
     private readonly GameServerSettings _settings;
     private readonly CommandRoutes _routes;
     private readonly Dictionary<IActorRef, ClientEntry> _clients = [];
+    private readonly Dictionary<IPAddress, int> _connectionsPerAddress = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _waitingForEmpty = [];
     private CloseAll? _closing;
@@ -75,6 +77,7 @@ public sealed class ClientRegistry : UntypedActor
                 entry.Reason = disconnected.Reason;
                 break;
             case Terminated terminated when _clients.Remove(terminated.ActorRef, out var gone):
+                ReleaseAddress(gone.Address);
                 _log.Info("client {0} disconnected: {1} ({2} online)", gone.UserId, gone.Reason ?? "stopped unexpectedly", _clients.Count);
                 ReplyIfAllClosed();
                 break;
@@ -92,12 +95,21 @@ public sealed class ClientRegistry : UntypedActor
 
     private void OnAccept(Accept accept)
     {
+        var address = AddressOf(accept.Remote);
+        if (RefusalFor(address) is { } refusal)
+        {
+            _log.Warning("refused connection from {0}: {1}", accept.Remote, refusal.Detail);
+            Context.ActorOf(ConnectionRejecter.Props(accept.Connection, refusal, _settings.CloseTimeout));
+            return;
+        }
+
+        _connectionsPerAddress[address] = _connectionsPerAddress.GetValueOrDefault(address) + 1;
         var userId = ++_lastUserId;
         var client = Context.ActorOf(
             ClientActor.Props(userId, accept.Connection, accept.Remote, _settings, _routes),
             $"client-{userId}");
         Context.Watch(client);
-        _clients.Add(client, new ClientEntry(userId, accept.Remote));
+        _clients.Add(client, new ClientEntry(userId, accept.Remote, address));
         _log.Info("client {0} connected from {1} ({2} online)", userId, accept.Remote, _clients.Count);
         if (_closing is not null)
         {
@@ -105,6 +117,42 @@ public sealed class ClientRegistry : UntypedActor
             _closingCount++;
             client.Tell(new ClientActor.Shutdown(_closing.Reason, _closing.ReconnectAfter));
         }
+    }
+
+    /// <summary>Why a new connection from <paramref name="address"/> cannot be admitted, or null if it can.</summary>
+    private ProtocolError? RefusalFor(IPAddress address)
+    {
+        if (_clients.Count >= _settings.MaxConnections)
+        {
+            return new ProtocolError(ErrorCode.ServerFull, $"the server is full ({_settings.MaxConnections} connections); try again later");
+        }
+
+        if (_connectionsPerAddress.GetValueOrDefault(address) >= _settings.MaxConnectionsPerIp)
+        {
+            return new ProtocolError(ErrorCode.TooManyConnections, $"{address} already has {_settings.MaxConnectionsPerIp} connections, the most one address may have");
+        }
+
+        return null;
+    }
+
+    private void ReleaseAddress(IPAddress address)
+    {
+        var remaining = _connectionsPerAddress[address] - 1;
+        if (remaining == 0)
+        {
+            _connectionsPerAddress.Remove(address); // Scanners from many addresses must not grow this map.
+        }
+        else
+        {
+            _connectionsPerAddress[address] = remaining;
+        }
+    }
+
+    /// <summary>The address a cap counts against; an IPv4 client seen through an IPv6 socket counts as itself.</summary>
+    private static IPAddress AddressOf(EndPoint remote)
+    {
+        var address = remote is IPEndPoint ip ? ip.Address : IPAddress.None;
+        return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
     }
 
     private void OnCloseAll(CloseAll closeAll)

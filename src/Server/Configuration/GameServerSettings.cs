@@ -1,4 +1,5 @@
 using System.Net;
+using ActorGameServer.Server.Limits;
 using Akka.Configuration;
 
 namespace ActorGameServer.Server.Configuration;
@@ -14,6 +15,10 @@ public sealed record GameServerSettings
     public required int MaxPayload { get; init; }
     public required int MaxJsonDepth { get; init; }
     public required int MaxOutboundBytes { get; init; }
+    public required TimeSpan IdleTimeout { get; init; }
+    public required RateLimitSettings RateLimit { get; init; }
+    public required int MaxConnections { get; init; }
+    public required int MaxConnectionsPerIp { get; init; }
     public required TimeSpan CloseTimeout { get; init; }
     public required string ShutdownReason { get; init; }
     public required TimeSpan ReconnectAfter { get; init; }
@@ -32,12 +37,46 @@ public sealed record GameServerSettings
             Backlog = Read(config, "backlog", c => InRange(c.GetInt("backlog"), 1, 65535)),
             MaxPayload = Read(config, "max-payload", c => InRange(c.GetInt("max-payload"), 1, 16 * 1024 * 1024)),
             MaxJsonDepth = Read(config, "max-json-depth", c => InRange(c.GetInt("max-json-depth"), 2, 256)),
-            MaxOutboundBytes = Read(config, "max-outbound-bytes", c => InRange((int)(c.GetByteSize("max-outbound-bytes") ?? -1), 1024, int.MaxValue)),
+            MaxOutboundBytes = Read(config, "max-outbound-bytes", c => ByteSize(c, "max-outbound-bytes", 1024)),
+            IdleTimeout = Read(config, "idle-timeout", c => Positive(c.GetTimeSpan("idle-timeout"))),
+            RateLimit = new RateLimitSettings(
+                MessagesPerSecond: Read(config, "rate-limit.messages-per-second", c => InRange(c.GetInt("rate-limit.messages-per-second"), 1, 1_000_000)),
+                MessageBurst: Read(config, "rate-limit.burst", c => InRange(c.GetInt("rate-limit.burst"), 1, 1_000_000)),
+                BytesPerSecond: Read(config, "rate-limit.bytes-per-second", c => ByteSize(c, "rate-limit.bytes-per-second", 1)),
+                ByteBurst: Read(config, "rate-limit.byte-burst", c => ByteSize(c, "rate-limit.byte-burst", 1)),
+                DisconnectAfter: Read(config, "rate-limit.disconnect-after", c => Positive(c.GetTimeSpan("rate-limit.disconnect-after")))),
+            MaxConnections = Read(config, "max-connections", c => InRange(c.GetInt("max-connections"), 1, 10_000_000)),
+            MaxConnectionsPerIp = Read(config, "max-connections-per-ip", c => InRange(c.GetInt("max-connections-per-ip"), 1, 10_000_000)),
             CloseTimeout = Read(config, "close-timeout", c => Positive(c.GetTimeSpan("close-timeout"))),
             ShutdownReason = Read(config, "shutdown.reason", c => c.GetString("shutdown.reason")),
             ReconnectAfter = Read(config, "shutdown.reconnect-after", c => Positive(c.GetTimeSpan("shutdown.reconnect-after"))),
             ShutdownTimeout = Read(config, "shutdown.timeout", c => Positive(c.GetTimeSpan("shutdown.timeout"))),
-        };
+        }.Validated();
+    }
+
+    /// <summary>Checks between settings: a limit that makes the server refuse every legal frame is a mistake.</summary>
+    private GameServerSettings Validated()
+    {
+        var largestFrame = MaxPayload + 4;
+        if (RateLimit.ByteBurst < largestFrame)
+        {
+            throw new ConfigurationException(
+                $"{Section}.rate-limit.byte-burst ({RateLimit.ByteBurst}) must be at least max-payload + 4 ({largestFrame}), or the largest legal frame is always refused");
+        }
+
+        if (MaxOutboundBytes < largestFrame * 2)
+        {
+            throw new ConfigurationException(
+                $"{Section}.max-outbound-bytes ({MaxOutboundBytes}) must be at least twice max-payload + 4 ({largestFrame * 2})");
+        }
+
+        return this;
+    }
+
+    private static int ByteSize(Config config, string key, int min)
+    {
+        var value = config.GetByteSize(key) ?? throw new FormatException("not a size (write e.g. 256k or 1m)");
+        return InRange((int)Math.Min(value, int.MaxValue), min, int.MaxValue);
     }
 
     private static T Read<T>(Config config, string key, Func<Config, T> read)

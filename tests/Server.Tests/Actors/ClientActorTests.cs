@@ -82,7 +82,7 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
     [Fact]
     public void A_client_that_does_not_read_is_disconnected_once_its_outbound_bytes_pass_the_bound()
     {
-        var (connection, client, parent) = Start("game-server.max-outbound-bytes = 2k");
+        var (connection, client, parent) = Start("game-server { max-payload = 500, max-outbound-bytes = 2k }");
         connection.ExpectMsg<Tcp.Write>(); // The welcome, never acknowledged.
 
         for (var i = 0; i < 10; i++)

@@ -15,10 +15,14 @@ public sealed class TestServer : IAsyncDisposable
 
     public IPEndPoint EndPoint => Host.EndPoint;
 
+    /// <summary>
+    /// Every test client comes from 127.0.0.1, so the per-address cap is raised unless a test
+    /// sets its own.
+    /// </summary>
     public static async Task<TestServer> StartAsync(string extraHocon = "")
     {
         var config = ServerConfig.LoadWith($$"""
-            game-server { host = "127.0.0.1", port = 0 }
+            game-server { host = "127.0.0.1", port = 0, max-connections-per-ip = 100000 }
             akka.loglevel = WARNING
             {{extraHocon}}
             """);
