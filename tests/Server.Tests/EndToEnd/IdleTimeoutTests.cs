@@ -1,0 +1,73 @@
+using System.Buffers.Binary;
+using ActorGameServer.Server.Tests.Support;
+
+namespace ActorGameServer.Server.Tests.EndToEnd;
+
+public sealed class IdleTimeoutTests : IAsyncLifetime
+{
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync("game-server.idle-timeout = 1s");
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task A_silent_connection_is_told_idle_timeout_and_closed()
+    {
+        var (client, _) = await WireClient.ConnectWelcomedAsync(_server.EndPoint);
+        await using var _ = client;
+
+        var error = await client.ReadFrameAsync();
+
+        Assert.Equal("idle_timeout", (string?)error["message"]!["code"]);
+        Assert.True(await client.IsClosedByServerAsync());
+        await _server.WaitForOnlineCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_slowloris_trickling_one_byte_at_a_time_does_not_keep_its_connection()
+    {
+        var (client, _) = await WireClient.ConnectWelcomedAsync(_server.EndPoint);
+        await using var _ = client;
+        var header = new byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, 5000);
+        await client.SendRawAsync(header);
+
+        // Bytes keep arriving, but no frame ever completes.
+        var trickle = Task.Run(async () =>
+        {
+            try
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    await client.SendRawAsync([(byte)'x']);
+                    await Task.Delay(100);
+                }
+            }
+            catch (IOException)
+            {
+                // The server closed the connection: what this test wants.
+            }
+        });
+
+        var error = await client.ReadFrameAsync();
+        Assert.Equal("idle_timeout", (string?)error["message"]!["code"]);
+        Assert.True(await client.IsClosedByServerAsync());
+        await trickle;
+    }
+
+    [Fact]
+    public async Task A_player_who_keeps_pinging_is_never_timed_out()
+    {
+        var (client, _) = await WireClient.ConnectWelcomedAsync(_server.EndPoint);
+        await using var _ = client;
+
+        // Three timeouts' worth of pings, one every 100 ms: a frame is never more than 900 ms late.
+        for (var i = 0; i < 30; i++)
+        {
+            await client.SendJsonAsync($$"""{"cmd":"PING","message":{{i}}}""");
+            Assert.Equal($$"""{"cmd":"PONG","message":{{i}}}""", await client.ReadFrameTextAsync());
+            await Task.Delay(100);
+        }
+    }
+}
