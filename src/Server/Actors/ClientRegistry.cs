@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Configuration;
@@ -45,7 +46,11 @@ public sealed class ClientRegistry : UntypedActor
     private readonly Dictionary<IPAddress, int> _connectionsPerAddress = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _waitingForEmpty = [];
+    private static readonly TimeSpan RefusalLogInterval = TimeSpan.FromSeconds(10);
+
     private CloseAll? _closing;
+    private long _lastRefusalLog;
+    private int _refusalsNotLogged;
     private int _closingCount;
     private long _lastUserId;
 
@@ -98,7 +103,7 @@ public sealed class ClientRegistry : UntypedActor
         var address = AddressOf(accept.Remote);
         if (RefusalFor(address) is { } refusal)
         {
-            _log.Warning("refused connection from {0}: {1}", accept.Remote, refusal.Detail);
+            LogRefusal(accept.Remote, refusal);
             Context.ActorOf(ConnectionRejecter.Props(accept.Connection, refusal, _settings.CloseTimeout));
             return;
         }
@@ -133,6 +138,23 @@ public sealed class ClientRegistry : UntypedActor
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A flood of connections over a cap must not flood the log too: one line per interval,
+    /// saying how many more were refused since the last one.
+    /// </summary>
+    private void LogRefusal(EndPoint remote, ProtocolError refusal)
+    {
+        if (_lastRefusalLog != 0 && Stopwatch.GetElapsedTime(_lastRefusalLog) < RefusalLogInterval)
+        {
+            _refusalsNotLogged++;
+            return;
+        }
+
+        _log.Warning("refused connection from {0}: {1} ({2} more refused since the last such line)", remote, refusal.Detail, _refusalsNotLogged);
+        _lastRefusalLog = Stopwatch.GetTimestamp();
+        _refusalsNotLogged = 0;
     }
 
     private void ReleaseAddress(IPAddress address)
