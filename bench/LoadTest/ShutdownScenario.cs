@@ -22,6 +22,8 @@ internal static class ShutdownScenario
                 }
             }
 
+            // Close our side at EOF, as a game client does; the server waits for it (up to close-timeout).
+            await client.DisposeAsync();
             return Stopwatch.GetElapsedTime(started);
         }).ToList();
 
@@ -34,9 +36,5 @@ internal static class ShutdownScenario
 
         var exitedAfter = Stopwatch.GetElapsedTime(started);
         Console.WriteLine($"shutdown: {clients.Count} connected; {toldShutdown} told SHUTDOWN; all closed {closedAfter.TotalMilliseconds:F0} ms after SIGTERM; process gone after {exitedAfter.TotalMilliseconds:F0} ms");
-        foreach (var client in clients)
-        {
-            await client.DisposeAsync();
-        }
     }
 }
