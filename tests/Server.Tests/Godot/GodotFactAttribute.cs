@@ -10,16 +10,25 @@ public sealed class GodotFactAttribute : FactAttribute
 
     public GodotFactAttribute()
     {
-        if (FindEngine() is null && Environment.GetEnvironmentVariable("CI") != "true")
+        if (FindExecutable() is null && !IsCi)
         {
             Skip = $"{Executable} is not installed (apt-get install {Executable}); .ci/run installs it";
         }
     }
 
-    /// <summary>The engine's full path, or null when it is not on PATH.</summary>
-    public static string? FindEngine() =>
+    /// <summary>True when <c>CI</c> is <c>true</c>, as .ci/run and the usual CI services set it.</summary>
+    public static bool IsCi =>
+        string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The full path of the first <c>godot3-server</c> on PATH, or null when there is none.</summary>
+    public static string? FindExecutable() =>
         (Environment.GetEnvironmentVariable("PATH") ?? "")
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(directory => Path.Combine(directory, Executable))
-            .FirstOrDefault(File.Exists);
+            .FirstOrDefault(IsExecutableFile);
+
+    private static bool IsExecutableFile(string path) =>
+        File.Exists(path)
+        && (OperatingSystem.IsWindows()
+            || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
 }

@@ -1,32 +1,62 @@
-# A headless Godot 3 client for the end-to-end test: it talks to the server exactly as a game
+# A headless Godot 3.2 client for the end-to-end test: it talks to the server exactly as a game
 # would, with StreamPeerTCP.put_utf8_string and get_utf8_string(get_u32()), checks every reply,
-# and exits 0 only if all of them matched. Run: godot3-server -s ping_client.gd
+# prints one "ok: ..." or "FAIL: ..." line per check, and exits 0 only if all of them matched.
+#
+# Run: GAME_SERVER_HOST=127.0.0.1 GAME_SERVER_PORT=<port> godot3-server -s ping_client.gd
+#
+# Godot 3 pitfalls this script avoids on purpose:
+# - Its JSON parses every number as a float, so numbers are compared as floats (deep_equal).
+# - "a" == 1 is a runtime error ("Invalid operands"), not false, so no == without a type check.
+# - A runtime error only makes the function it happens in return null; its caller carries on. In
+#   run_checks that would skip checks silently, so run_checks returns true only if it got to the
+#   end. In _init itself the engine would idle forever: _idle is the watchdog for that.
+# - A parse error, or a missing script, makes godot3-server exit 0: the test must also check that
+#   the expected "ok:" lines were printed.
 extends SceneTree
 
-const TIMEOUT_MS = 20000
+const CONNECT_TIMEOUT_MS = 10000
+const TIMEOUT_MS = 30000
+const PIPELINED = 50
 
 var socket := StreamPeerTCP.new()
 var failures := 0
 var deadline := 0
+var finished := false
 
 
 func _init():
 	deadline = OS.get_ticks_msec() + TIMEOUT_MS
 	var host = OS.get_environment("GAME_SERVER_HOST")
-	var port = int(OS.get_environment("GAME_SERVER_PORT"))
-	if connect_to(host, port):
-		run_checks()
+	var port = OS.get_environment("GAME_SERVER_PORT")
+	if host == "" or not port.is_valid_integer():
+		check(false, "GAME_SERVER_HOST and GAME_SERVER_PORT are set (got '%s' and '%s')" % [host, port])
+	elif connect_to(host, int(port)):
+		check(true, "connected to %s:%s" % [host, port])
+		# A runtime error makes the function return null and its caller carry on.
+		var completed = run_checks()
+		check(typeof(completed) == TYPE_BOOL and completed, "every check ran (none cut short by a script error)")
 	else:
-		check(false, "connected to %s:%d" % [host, port])
+		check(false, "connected to %s:%s within %d ms (status %d)" % [host, port, CONNECT_TIMEOUT_MS, socket.get_status()])
 	socket.disconnect_from_host()
 	print("done: %d failure(s)" % failures)
+	finished = true
 	quit(0 if failures == 0 else 1)
+
+
+# Only reached with finished == false if a runtime error aborted _init.
+func _idle(_delta):
+	if not finished:
+		finished = true
+		print("FAIL: the script stopped early (see the SCRIPT ERROR above)")
+		quit(1)
+	return false
 
 
 func connect_to(host: String, port: int) -> bool:
 	if socket.connect_to_host(host, port) != OK:
 		return false
-	while socket.get_status() == StreamPeerTCP.STATUS_CONNECTING and OS.get_ticks_msec() < deadline:
+	var connect_deadline = OS.get_ticks_msec() + CONNECT_TIMEOUT_MS
+	while socket.get_status() == StreamPeerTCP.STATUS_CONNECTING and OS.get_ticks_msec() < connect_deadline:
 		OS.delay_msec(5)
 	if socket.get_status() != StreamPeerTCP.STATUS_CONNECTED:
 		return false
@@ -34,46 +64,48 @@ func connect_to(host: String, port: int) -> bool:
 	return true
 
 
-func run_checks():
+func run_checks() -> bool:
 	var welcome = read_frame()
-	check(welcome != null and welcome.cmd == "WELCOME", "WELCOME arrives first")
-	if welcome == null:
-		return
-	check(welcome.message.user_id >= 1, "WELCOME has a user_id (%s)" % str(welcome.message.user_id))
-	check(welcome.message.max_payload == 5000, "WELCOME has max_payload 5000")
+	check(deep_equal(field(welcome, "cmd"), "WELCOME"), "WELCOME arrives first (%s)" % str(welcome))
+	var user_id = field(field(welcome, "message"), "user_id")
+	check(is_number(user_id) and user_id == floor(user_id) and user_id >= 1, "WELCOME has an integer user_id >= 1 (%s)" % str(user_id))
+	check(deep_equal(field(field(welcome, "message"), "max_payload"), 5000), "WELCOME has max_payload 5000")
 
 	var sent_at = OS.get_ticks_msec()
 	var pong = ping(sent_at)
-	check(pong != null and pong.cmd == "PONG" and pong.message == sent_at, "PONG carries the tick %d" % sent_at)
-	print("rtt: %d ms" % (OS.get_ticks_msec() - sent_at))
+	var rtt = OS.get_ticks_msec() - sent_at
+	check(deep_equal(field(pong, "cmd"), "PONG") and deep_equal(field(pong, "message"), sent_at), "PONG carries the tick %d (%s)" % [sent_at, str(pong)])
+	print("rtt: %d ms" % rtt)
 
 	var text = "héllo wörld ✓ 🎮"
 	pong = ping(text)
-	check(pong != null and pong.message == text, "PONG carries the unicode string")
+	check(deep_equal(field(pong, "message"), text), "PONG carries the unicode string (%s)" % str(field(pong, "message")))
 
 	var state = {"x": 1.5, "y": -2, "name": "p1", "tags": ["a", "b"], "nested": {"ok": true, "none": null}}
 	pong = ping(state)
-	check(pong != null and deep_equal(pong.message, state), "PONG carries the dictionary")
+	check(deep_equal(field(pong, "message"), state), "PONG carries the dictionary (%s)" % str(field(pong, "message")))
 
 	send({"cmd": "PING", "message": "with id", "id": "req-1"})
 	pong = read_frame()
-	check(pong != null and pong.get("id") == "req-1", "PONG copies the request id")
+	check(deep_equal(field(pong, "cmd"), "PONG") and deep_equal(field(pong, "id"), "req-1"), "PONG copies the request id (%s)" % str(pong))
 
 	send({"cmd": "NOT_A_COMMAND", "message": {}})
 	var error = read_frame()
-	check(error != null and error.cmd == "ERROR" and error.message.code == "unknown_cmd", "unknown command gets ERROR unknown_cmd")
+	check(deep_equal(field(error, "cmd"), "ERROR") and deep_equal(field(field(error, "message"), "code"), "unknown_cmd"), "unknown command gets ERROR unknown_cmd (%s)" % str(error))
 	pong = ping("still open")
-	check(pong != null and pong.message == "still open", "the connection stays open after unknown_cmd")
+	check(deep_equal(field(pong, "message"), "still open"), "the connection stays open after unknown_cmd")
 
-	for i in range(50):
+	for i in range(PIPELINED):
 		send({"cmd": "PING", "message": i})
-	var in_order = true
-	for i in range(50):
+	var answered = 0
+	for i in range(PIPELINED):
 		pong = read_frame()
-		if pong == null or pong.cmd != "PONG" or pong.message != i:
-			in_order = false
+		if not deep_equal(field(pong, "cmd"), "PONG") or not deep_equal(field(pong, "message"), i):
+			print("FAIL: reply %d to the pipelined PINGs is %s" % [i, str(pong)])
 			break
-	check(in_order, "50 back-to-back PINGs answered in order")
+		answered += 1
+	check(answered == PIPELINED, "%d back-to-back PINGs answered in order (%d matched)" % [PIPELINED, answered])
+	return true
 
 
 func ping(message):
@@ -86,16 +118,18 @@ func send(frame: Dictionary):
 
 
 # Reads one frame, or returns null at the deadline. StreamPeerTCP reads block until all bytes
-# arrive, so this only reads what get_available_bytes() says is already there.
+# arrive (there is no peek), so the 4-byte length is read only once get_available_bytes()
+# covers it, and the payload only once it covers the payload.
 func read_frame():
 	if not wait_for_bytes(4):
 		return null
 	var length = socket.get_u32()
 	if not wait_for_bytes(length):
 		return null
-	var parsed = JSON.parse(socket.get_utf8_string(length))
-	if parsed.error != OK:
-		print("FAIL: a frame is not JSON: ", parsed.error_string)
+	var text = socket.get_utf8_string(length)
+	var parsed = JSON.parse(text)
+	if parsed.error != OK or typeof(parsed.result) != TYPE_DICTIONARY:
+		print("FAIL: a frame is not a JSON object (%s): %s" % [parsed.error_string, text])
 		failures += 1
 		return null
 	return parsed.result
@@ -103,8 +137,12 @@ func read_frame():
 
 func wait_for_bytes(count: int) -> bool:
 	while socket.get_available_bytes() < count:
-		if OS.get_ticks_msec() > deadline or socket.get_status() != StreamPeerTCP.STATUS_CONNECTED:
-			print("FAIL: timed out or disconnected waiting for %d bytes" % count)
+		if socket.get_status() != StreamPeerTCP.STATUS_CONNECTED:
+			print("FAIL: disconnected (status %d) while waiting for %d bytes" % [socket.get_status(), count])
+			failures += 1
+			return false
+		if OS.get_ticks_msec() > deadline:
+			print("FAIL: timed out waiting for %d bytes (%d available)" % [count, socket.get_available_bytes()])
 			failures += 1
 			return false
 		OS.delay_msec(1)
@@ -119,7 +157,19 @@ func check(ok: bool, what: String):
 		failures += 1
 
 
-# Godot 3 compares dictionaries by reference, and its JSON turns every number into a float.
+# d[key] when d is a dictionary holding key, else null: never a runtime error on a bad reply.
+func field(d, key):
+	if typeof(d) == TYPE_DICTIONARY:
+		return d.get(key)
+	return null
+
+
+func is_number(v) -> bool:
+	return typeof(v) == TYPE_INT or typeof(v) == TYPE_REAL
+
+
+# Godot 3 compares dictionaries by reference, its JSON turns every number into a float, and ==
+# between different types is a runtime error: compare structurally, numbers as floats.
 func deep_equal(a, b) -> bool:
 	if typeof(a) == TYPE_DICTIONARY and typeof(b) == TYPE_DICTIONARY:
 		if a.size() != b.size():
@@ -135,6 +185,6 @@ func deep_equal(a, b) -> bool:
 			if not deep_equal(a[i], b[i]):
 				return false
 		return true
-	if typeof(a) in [TYPE_INT, TYPE_REAL] and typeof(b) in [TYPE_INT, TYPE_REAL]:
+	if is_number(a) and is_number(b):
 		return float(a) == float(b)
 	return typeof(a) == typeof(b) and a == b
