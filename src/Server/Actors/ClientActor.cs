@@ -96,6 +96,24 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
 
     protected override void PostStop() => _decoder.Dispose();
 
+    /// <summary>
+    /// A bug while handling one client's message is logged here, once, with the user id and what
+    /// it was handling; the registry then stops this client alone (it does not log again).
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "client {0} from {1} failed while handling {2}; closing its connection", UserId, _remote, message.GetType().Name);
+            Context.Parent.Tell(new Disconnected(UserId, $"server error ({e.GetType().Name})"));
+            throw;
+        }
+    }
+
     protected override void OnReceive(object message)
     {
         switch (message)

@@ -69,7 +69,7 @@ public sealed class ClientRegistry : UntypedActor
     /// bytes mid-frame, which is worse than asking the player to reconnect.
     /// </summary>
     protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(_ => Directive.Stop);
+        new OneForOneStrategy(-1, -1, _ => Directive.Stop, loggingEnabled: false); // ClientActor logs its own failure, with its user id.
 
     protected override void OnReceive(object message)
     {

@@ -96,6 +96,46 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
     }
 
     [Fact]
+    public void A_connection_that_completes_no_frame_within_the_idle_timeout_is_told_and_closed()
+    {
+        var (connection, client, parent) = Start("game-server.idle-timeout = 300ms");
+        client.Tell(connection.ExpectMsg<Tcp.Write>().Ack, connection);
+        client.Tell(new Tcp.Received(ByteString.FromBytes([10, 0])), connection); // Half a header is not a frame.
+
+        var write = connection.ExpectMsg<Tcp.Write>(TimeSpan.FromSeconds(10));
+        Assert.Equal("idle_timeout", (string?)WrittenFrames.Of(write)[0]["message"]!["code"]);
+        client.Tell(write.Ack, connection);
+        connection.ExpectMsg<Tcp.ConfirmedClose>();
+        client.Tell(Tcp.ConfirmedClosed.Instance, connection);
+        Assert.Equal("idle timeout", parent.ExpectMsg<ClientActor.Disconnected>().Reason);
+    }
+
+    [Fact]
+    public void Frames_over_the_rate_limit_are_answered_rate_limited_with_their_id_and_dropped()
+    {
+        var (connection, client, _) = Start("game-server.rate-limit { messages-per-second = 1, burst = 5 }");
+        client.Tell(connection.ExpectMsg<Tcp.Write>().Ack, connection);
+        var pings = Enumerable.Range(0, 10)
+            .SelectMany(i => WireClient.Frame(System.Text.Encoding.UTF8.GetBytes($$"""{"cmd":"PING","message":{{i}},"id":{{i}}}""")))
+            .ToArray();
+
+        client.Tell(new Tcp.Received(ByteString.FromBytes(pings)), connection);
+
+        var replies = new List<Newtonsoft.Json.Linq.JObject>();
+        while (replies.Count < 10)
+        {
+            var write = connection.ExpectMsg<Tcp.Write>();
+            replies.AddRange(WrittenFrames.Of(write));
+            client.Tell(write.Ack, connection);
+        }
+
+        Assert.Equal(Enumerable.Repeat("PONG", 5), replies.Take(5).Select(r => (string?)r["cmd"]));
+        Assert.All(replies.Skip(5), r => Assert.Equal("rate_limited", (string?)r["message"]!["code"]));
+        Assert.Equal([5, 6, 7, 8, 9], replies.Skip(5).Select(r => (int)r["id"]!));
+        connection.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // Dropped frames do not close the connection.
+    }
+
+    [Fact]
     public void Stops_and_reports_when_the_player_closes_the_connection()
     {
         var (connection, client, parent) = Start();

@@ -59,13 +59,51 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
         var welcome = bystander.ExpectMsg<Tcp.Write>();
         Watch(victimClient);
 
-        victimClient.Tell(WrittenFrames.Received("""{"cmd":"CRASH"}"""), victim);
+        EventFilter.Error(start: "client 1 from").ExpectOne(() =>
+            victimClient.Tell(WrittenFrames.Received("""{"cmd":"CRASH"}"""), victim));
 
         ExpectTerminated(victimClient);
         AwaitAssert(() => Assert.Equal(1, OnlineCount(registry)));
         bystanderClient.Tell(welcome.Ack, bystander);
         bystanderClient.Tell(WrittenFrames.Received("""{"cmd":"PING","message":"ok"}"""), bystander);
         Assert.Equal("PONG", (string?)WrittenFrames.Of(bystander.ExpectMsg<Tcp.Write>())[0]["cmd"]);
+    }
+
+    [Fact]
+    public void Over_the_cap_a_connection_is_told_server_full_by_a_rejecter_and_spends_no_user_id()
+    {
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create("game-server.max-connections = 2"), CommandRoutes.Default));
+        var first = Accept(registry);
+        var firstClient = first.ExpectMsg<Tcp.Register>().Handler;
+        Accept(registry).ExpectMsg<Tcp.Register>();
+
+        var refused = Accept(registry);
+        var rejecter = refused.ExpectMsg<Tcp.Register>().Handler;
+        var write = refused.ExpectMsg<Tcp.Write>();
+        Assert.Equal("server_full", (string?)WrittenFrames.Of(write)[0]["message"]!["code"]);
+        rejecter.Tell(write.Ack, refused);
+        refused.ExpectMsg<Tcp.ConfirmedClose>();
+        Assert.Equal(2, OnlineCount(registry));
+
+        firstClient.Tell(Tcp.PeerClosed.Instance, first);
+        AwaitAssert(() => Assert.Equal(1, OnlineCount(registry)));
+        Assert.Equal(3L, WelcomedUserId(Accept(registry))); // The refused connection spent no id.
+    }
+
+    [Fact]
+    public void Over_the_per_address_cap_only_that_address_is_refused()
+    {
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create("game-server.max-connections-per-ip = 1"), CommandRoutes.Default));
+        Accept(registry).ExpectMsg<Tcp.Register>();
+
+        var sameAddress = Accept(registry);
+        sameAddress.ExpectMsg<Tcp.Register>();
+        Assert.Equal("too_many_connections", (string?)WrittenFrames.Of(sameAddress.ExpectMsg<Tcp.Write>())[0]["message"]!["code"]);
+
+        var otherAddress = CreateTestProbe();
+        registry.Tell(new ClientRegistry.Accept(otherAddress.Ref, new IPEndPoint(IPAddress.Parse("192.0.2.7"), 40000)));
+        otherAddress.ExpectMsg<Tcp.Register>();
+        Assert.Equal("WELCOME", (string?)WrittenFrames.Of(otherAddress.ExpectMsg<Tcp.Write>())[0]["cmd"]);
     }
 
     [Fact]
