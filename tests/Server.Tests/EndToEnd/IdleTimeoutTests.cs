@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using ActorGameServer.Server.Tests.Support;
 
 namespace ActorGameServer.Server.Tests.EndToEnd;
@@ -29,9 +28,7 @@ public sealed class IdleTimeoutTests : IAsyncLifetime
     {
         var (client, _) = await WireClient.ConnectWelcomedAsync(_server.EndPoint);
         await using var _ = client;
-        var header = new byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 5000);
-        await client.SendRawAsync(header);
+        await client.SendRawAsync(WireClient.LengthPrefix(5000));
 
         // Bytes keep arriving, but no frame ever completes.
         var trickle = Task.Run(async () =>

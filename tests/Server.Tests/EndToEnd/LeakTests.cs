@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using ActorGameServer.Server.Tests.Support;
 
 namespace ActorGameServer.Server.Tests.EndToEnd;
@@ -30,9 +29,7 @@ public sealed class LeakTests
                     client.Reset();
                     break;
                 case 2: // Half a frame, then gone.
-                    var header = new byte[4];
-                    BinaryPrimitives.WriteUInt32LittleEndian(header, 200);
-                    await client.SendRawAsync([.. header, .. "{\"cmd\""u8]);
+                    await client.SendRawAsync([.. WireClient.LengthPrefix(200), .. "{\"cmd\""u8]);
                     await client.DisposeAsync();
                     break;
                 default: // Gone before reading anything.

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Text;
 using ActorGameServer.Server.Tests.Support;
 
@@ -15,9 +14,9 @@ public sealed class ProtocolErrorTests : IAsyncLifetime
 
     public static TheoryData<string, byte[]> FatalFrames() => new()
     {
-        { "frame_too_large", LengthOnly(5001) },
-        { "frame_too_large", LengthOnly(uint.MaxValue) },
-        { "bad_json", LengthOnly(0) },
+        { "frame_too_large", WireClient.LengthPrefix(5001) },
+        { "frame_too_large", WireClient.LengthPrefix(uint.MaxValue) },
+        { "bad_json", WireClient.LengthPrefix(0) },
         { "bad_utf8", WireClient.Frame([(byte)'{', (byte)'"', 0xC3, 0x28, (byte)'"', (byte)':', (byte)'1', (byte)'}']) },
         { "bad_json", Utf8Frame("{\"cmd\":\"PING\"") },
         { "bad_json", Utf8Frame("{\"cmd\":\"PING\"} trailing") },
@@ -66,7 +65,7 @@ public sealed class ProtocolErrorTests : IAsyncLifetime
         await using var _ = client;
 
         // Only the 4 header bytes are sent: the error must come without the announced megabyte.
-        await client.SendRawAsync(LengthOnly(1_000_000));
+        await client.SendRawAsync(WireClient.LengthPrefix(1_000_000));
 
         var error = await client.ReadFrameAsync();
         Assert.Equal("frame_too_large", (string?)error["message"]!["code"]);
@@ -128,17 +127,10 @@ public sealed class ProtocolErrorTests : IAsyncLifetime
 
         await clean.DisposeAsync();
         reset.Reset();
-        await halfFrame.SendRawAsync(LengthOnly(100)); // Promises 100 bytes, then leaves.
+        await halfFrame.SendRawAsync(WireClient.LengthPrefix(100)); // Promises 100 bytes, then leaves.
         await halfFrame.DisposeAsync();
 
         await _server.WaitForOnlineCountAsync(0);
-    }
-
-    private static byte[] LengthOnly(uint length)
-    {
-        var header = new byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, length);
-        return header;
     }
 
     private static byte[] Utf8Frame(string json) => WireClient.Frame(Encoding.UTF8.GetBytes(json));

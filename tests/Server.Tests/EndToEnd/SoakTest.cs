@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -129,9 +128,7 @@ public sealed class SoakTest
     {
         var (client, _) = await WireClient.ConnectWelcomedAsync(server);
         await using var _ = client;
-        var header = new byte[4];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, 1000);
-        await client.SendRawAsync([.. header, .. "{\"cmd\":"u8]);
+        await client.SendRawAsync([.. WireClient.LengthPrefix(1000), .. "{\"cmd\":"u8]);
 
         var error = await client.ReadFrameAsync();
         Assert.True(await client.IsClosedByServerAsync());

@@ -45,12 +45,14 @@ public sealed class WireClient : IAsyncDisposable
     public async Task SendRawAsync(byte[] bytes) => await _stream.WriteAsync(bytes);
 
     /// <summary>A length prefix (unsigned 32-bit little-endian) followed by the payload.</summary>
-    public static byte[] Frame(byte[] payload)
+    public static byte[] Frame(byte[] payload) => [.. LengthPrefix((uint)payload.Length), .. payload];
+
+    /// <summary>Just the 4-byte header announcing <paramref name="length"/> bytes (for half-sent and hostile frames).</summary>
+    public static byte[] LengthPrefix(uint length)
     {
-        var frame = new byte[4 + payload.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)payload.Length);
-        payload.CopyTo(frame, 4);
-        return frame;
+        var header = new byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, length);
+        return header;
     }
 
     /// <summary>Reads one frame's JSON text; null if the server closed the connection cleanly first.</summary>
