@@ -32,6 +32,30 @@ public enum ErrorCode
 
     /// <summary>The client's IP address holds as many connections as one address may.</summary>
     TooManyConnections,
+
+    /// <summary>The message lacks the fields the command needs, or the command is not allowed now.</summary>
+    BadRequest,
+
+    /// <summary>HELLO with a name that is empty, too long, or has control characters.</summary>
+    BadName,
+
+    /// <summary>A room name that is empty, too long, or has characters outside <c>A-Za-z0-9_.:-</c>.</summary>
+    BadRoom,
+
+    /// <summary>The room has as many members as a room may.</summary>
+    RoomFull,
+
+    /// <summary>The player is in as many rooms as one player may, or the server holds as many rooms as it may.</summary>
+    TooManyRooms,
+
+    /// <summary>JOIN for a room the player is already in.</summary>
+    AlreadyInRoom,
+
+    /// <summary>LEAVE or RELAY for a room the player is not in.</summary>
+    NotInRoom,
+
+    /// <summary>DIRECT to a user id that is not connected.</summary>
+    NoSuchUser,
 }
 
 public static class ErrorCodeExtensions
@@ -48,14 +72,23 @@ public static class ErrorCodeExtensions
         ErrorCode.RateLimited => "rate_limited",
         ErrorCode.ServerFull => "server_full",
         ErrorCode.TooManyConnections => "too_many_connections",
+        ErrorCode.BadRequest => "bad_request",
+        ErrorCode.BadName => "bad_name",
+        ErrorCode.BadRoom => "bad_room",
+        ErrorCode.RoomFull => "room_full",
+        ErrorCode.TooManyRooms => "too_many_rooms",
+        ErrorCode.AlreadyInRoom => "already_in_room",
+        ErrorCode.NotInRoom => "not_in_room",
+        ErrorCode.NoSuchUser => "no_such_user",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 
     /// <summary>
-    /// Whether the server always closes the connection after sending this error. <c>unknown_cmd</c>
-    /// keeps it open, so an older server can still talk to a newer client, and so does a single
-    /// <c>rate_limited</c> (the frame is only dropped); every other error means the byte stream can
-    /// no longer be trusted or the client cannot stay.
+    /// Whether the server always closes the connection after sending this error: when the byte
+    /// stream can no longer be trusted, or the client cannot stay. A request the server cannot
+    /// carry out (an unknown command, a full room, a single rate-limited frame) leaves it open.
     /// </summary>
-    public static bool ClosesConnection(this ErrorCode code) => code is not (ErrorCode.UnknownCmd or ErrorCode.RateLimited);
+    public static bool ClosesConnection(this ErrorCode code) => code is
+        ErrorCode.FrameTooLarge or ErrorCode.BadUtf8 or ErrorCode.BadJson or ErrorCode.BadEnvelope or
+        ErrorCode.IdleTimeout or ErrorCode.ServerFull or ErrorCode.TooManyConnections;
 }

@@ -36,4 +36,111 @@ public static class ServerFrames
             w.WriteNumber("reconnect_after_ms"u8, s.reconnectAfterMs);
             w.WriteEndObject();
         });
+
+    /// <summary><c>{"cmd":"HELLO_OK","message":{"user_id":7,"name":"Ada"}}</c></summary>
+    public static byte[] HelloOk(PlayerInfo player, RawJson? id) =>
+        FrameWriter.Build(Commands.HelloOk, player, WritePlayer, id);
+
+    /// <summary><c>{"cmd":"JOINED","message":{"room":"lobby","members":[...]}}</c></summary>
+    public static byte[] Joined(string room, IEnumerable<PlayerInfo> members, RawJson? id) =>
+        FrameWriter.Build(Commands.Joined, (room, members), static (w, s) => WriteRoomMembers(w, s.room, s.members), id);
+
+    /// <summary><c>{"cmd":"WHO","message":{"room":"lobby","members":[...]}}</c></summary>
+    public static byte[] Who(string room, IEnumerable<PlayerInfo> members, RawJson? id) =>
+        FrameWriter.Build(Commands.Who, (room, members), static (w, s) => WriteRoomMembers(w, s.room, s.members), id);
+
+    /// <summary><c>{"cmd":"LEFT","message":{"room":"lobby"}}</c></summary>
+    public static byte[] Left(string room, RawJson? id) =>
+        FrameWriter.Build(Commands.Left, room, static (w, r) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("room"u8, r);
+            w.WriteEndObject();
+        }, id);
+
+    /// <summary><c>{"cmd":"PRESENCE","message":{"room":"lobby","joined":{"user_id":7,"name":"Ada"}}}</c></summary>
+    public static byte[] PresenceJoined(string room, PlayerInfo player) =>
+        FrameWriter.Build(Commands.Presence, (room, player), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("room"u8, s.room);
+            w.WritePropertyName("joined"u8);
+            WritePlayer(w, s.player);
+            w.WriteEndObject();
+        });
+
+    /// <summary><c>{"cmd":"PRESENCE","message":{"room":"lobby","left":{"user_id":7}}}</c></summary>
+    public static byte[] PresenceLeft(string room, long userId) =>
+        FrameWriter.Build(Commands.Presence, (room, userId), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("room"u8, s.room);
+            w.WriteStartObject("left"u8);
+            w.WriteNumber("user_id"u8, s.userId);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+
+    /// <summary><c>{"cmd":"RELAY","message":{"room":"lobby","from":7,"data":&lt;verbatim&gt;}}</c></summary>
+    public static byte[] Relay(string room, long from, RawJson data) =>
+        FrameWriter.Build(Commands.Relay, (room, from, data), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("room"u8, s.room);
+            w.WriteNumber("from"u8, s.from);
+            w.WritePropertyName("data"u8);
+            w.WriteRawValue(s.data.Utf8, skipInputValidation: true);
+            w.WriteEndObject();
+        });
+
+    /// <summary><c>{"cmd":"DIRECT","message":{"from":7,"data":&lt;verbatim&gt;}}</c></summary>
+    public static byte[] Direct(long from, RawJson data) =>
+        FrameWriter.Build(Commands.Direct, (from, data), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteNumber("from"u8, s.from);
+            w.WritePropertyName("data"u8);
+            w.WriteRawValue(s.data.Utf8, skipInputValidation: true);
+            w.WriteEndObject();
+        });
+
+    /// <summary><c>{"cmd":"ROOMS","message":{"rooms":[{"room":"lobby","members":2}]}}</c></summary>
+    public static byte[] Rooms(IEnumerable<(string Room, int Members)> rooms, RawJson? id) =>
+        FrameWriter.Build(Commands.Rooms, rooms, static (w, list) =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("rooms"u8);
+            foreach (var (room, members) in list)
+            {
+                w.WriteStartObject();
+                w.WriteString("room"u8, room);
+                w.WriteNumber("members"u8, members);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }, id);
+
+    private static void WritePlayer(System.Text.Json.Utf8JsonWriter w, PlayerInfo player)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("user_id"u8, player.UserId);
+        w.WriteString("name"u8, player.Name);
+        w.WriteEndObject();
+    }
+
+    private static void WriteRoomMembers(System.Text.Json.Utf8JsonWriter w, string room, IEnumerable<PlayerInfo> members)
+    {
+        w.WriteStartObject();
+        w.WriteString("room"u8, room);
+        w.WriteStartArray("members"u8);
+        foreach (var member in members)
+        {
+            WritePlayer(w, member);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
 }

@@ -65,6 +65,14 @@ public sealed class FrameWriterTests
     [InlineData(ErrorCode.RateLimited, "rate_limited", false)]
     [InlineData(ErrorCode.ServerFull, "server_full", true)]
     [InlineData(ErrorCode.TooManyConnections, "too_many_connections", true)]
+    [InlineData(ErrorCode.BadRequest, "bad_request", false)]
+    [InlineData(ErrorCode.BadName, "bad_name", false)]
+    [InlineData(ErrorCode.BadRoom, "bad_room", false)]
+    [InlineData(ErrorCode.RoomFull, "room_full", false)]
+    [InlineData(ErrorCode.TooManyRooms, "too_many_rooms", false)]
+    [InlineData(ErrorCode.AlreadyInRoom, "already_in_room", false)]
+    [InlineData(ErrorCode.NotInRoom, "not_in_room", false)]
+    [InlineData(ErrorCode.NoSuchUser, "no_such_user", false)]
     public void Every_code_has_its_wire_name_and_closing_rule(ErrorCode code, string wire, bool closes)
     {
         Assert.Equal(wire, code.ToWire());
@@ -74,7 +82,7 @@ public sealed class FrameWriterTests
     [Fact]
     public void Every_code_is_covered_above()
     {
-        Assert.Equal(9, Enum.GetValues<ErrorCode>().Length);
+        Assert.Equal(17, Enum.GetValues<ErrorCode>().Length);
     }
 
     private static JObject Parse(byte[] frame) =>

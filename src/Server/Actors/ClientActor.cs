@@ -25,6 +25,12 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
     /// <summary>The server is stopping: tell the client why, flush, and close.</summary>
     public sealed record Shutdown(string Reason, TimeSpan ReconnectAfter);
 
+    /// <summary>The room accepted this client's JOIN; <paramref name="Frame"/> is the JOINED reply.</summary>
+    public sealed record JoinedRoom(string Room, IActorRef RoomActor, byte[] Frame);
+
+    /// <summary>The JOIN was refused; <paramref name="Frame"/> is the ERROR reply.</summary>
+    public sealed record JoinRefused(string Room, byte[] Frame);
+
     /// <summary>Why this client's connection ended, reported to the registry just before the actor stops.</summary>
     public sealed record Disconnected(long UserId, string Reason);
 
@@ -48,6 +54,7 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
     private readonly EndPoint _remote;
     private readonly GameServerSettings _settings;
     private readonly CommandRoutes _routes;
+    private readonly Dictionary<string, IActorRef?> _rooms = new(StringComparer.Ordinal);
     private readonly FrameDecoder _decoder;
     private readonly OutboundQueue _outbound;
     private readonly RateLimiter _rateLimiter;
@@ -60,9 +67,11 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
     private string? _closeReason;
     private bool _closeRequested;
 
-    public ClientActor(long userId, IActorRef connection, EndPoint remote, GameServerSettings settings, CommandRoutes routes)
+    public ClientActor(long userId, IActorRef connection, EndPoint remote, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory)
     {
         UserId = userId;
+        Player = new PlayerInfo(userId, $"player-{userId}");
+        RoomDirectory = roomDirectory;
         _connection = connection;
         _remote = remote;
         _settings = settings;
@@ -74,12 +83,22 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
 
     public long UserId { get; }
 
+    public PlayerInfo Player { get; set; }
+
+    public IActorRef RoomDirectory { get; }
+
     public ITimerScheduler Timers { get; set; } = null!;
+
+    GameServerSettings IClientSession.Settings => _settings;
+
+    IDictionary<string, IActorRef?> IClientSession.Rooms => _rooms;
 
     IActorRef IClientSession.Self => Self;
 
-    public static Props Props(long userId, IActorRef connection, EndPoint remote, GameServerSettings settings, CommandRoutes routes) =>
-        Akka.Actor.Props.Create(() => new ClientActor(userId, connection, remote, settings, routes));
+    IActorRef IClientSession.Registry => Context.Parent;
+
+    public static Props Props(long userId, IActorRef connection, EndPoint remote, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory) =>
+        Akka.Actor.Props.Create(() => new ClientActor(userId, connection, remote, settings, routes, roomDirectory));
 
     void IClientSession.Send(byte[] frame) => Enqueue(frame);
 
@@ -127,6 +146,18 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
                 break;
             case Send send:
                 Enqueue(send.Frame);
+                break;
+            case JoinedRoom joined:
+                if (_rooms.ContainsKey(joined.Room))
+                {
+                    _rooms[joined.Room] = joined.RoomActor; // Unless LEAVE came first: then LEFT follows.
+                }
+
+                Enqueue(joined.Frame);
+                break;
+            case JoinRefused refused:
+                _rooms.Remove(refused.Room);
+                Enqueue(refused.Frame);
                 break;
             case Shutdown shutdown:
                 Enqueue(ServerFrames.Shutdown(shutdown.Reason, (int)shutdown.ReconnectAfter.TotalMilliseconds));

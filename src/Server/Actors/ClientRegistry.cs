@@ -35,6 +35,9 @@ public sealed class ClientRegistry : UntypedActor
 
     public sealed record AllClientsClosed(int Closed);
 
+    /// <summary>DIRECT: deliver <paramref name="Data"/> from one player to another, by user id.</summary>
+    public sealed record Direct(long From, long To, RawJson Data, RawJson? Id);
+
     private sealed record ClientEntry(long UserId, EndPoint Remote, IPAddress Address)
     {
         public string? Reason { get; set; }
@@ -42,6 +45,8 @@ public sealed class ClientRegistry : UntypedActor
 
     private readonly GameServerSettings _settings;
     private readonly CommandRoutes _routes;
+    private readonly IActorRef _roomDirectory;
+    private readonly Dictionary<long, IActorRef> _clientsByUserId = [];
     private readonly Dictionary<IActorRef, ClientEntry> _clients = [];
     private readonly Dictionary<IPAddress, int> _connectionsPerAddress = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -54,14 +59,15 @@ public sealed class ClientRegistry : UntypedActor
     private int _closingCount;
     private long _lastUserId;
 
-    public ClientRegistry(GameServerSettings settings, CommandRoutes routes)
+    public ClientRegistry(GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory)
     {
         _settings = settings;
         _routes = routes;
+        _roomDirectory = roomDirectory;
     }
 
-    public static Props Props(GameServerSettings settings, CommandRoutes routes) =>
-        Akka.Actor.Props.Create(() => new ClientRegistry(settings, routes));
+    public static Props Props(GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory) =>
+        Akka.Actor.Props.Create(() => new ClientRegistry(settings, routes, roomDirectory));
 
     /// <summary>
     /// A client that throws is stopped, and only that client: its connection closes through the
@@ -83,6 +89,7 @@ public sealed class ClientRegistry : UntypedActor
                 break;
             case Terminated terminated when _clients.Remove(terminated.ActorRef, out var gone):
                 ReleaseAddress(gone.Address);
+                _clientsByUserId.Remove(gone.UserId);
                 _log.Info("client {0} disconnected: {1} ({2} online)", gone.UserId, gone.Reason ?? "stopped unexpectedly", _clients.Count);
                 ReplyIfAllClosed();
                 break;
@@ -91,6 +98,13 @@ public sealed class ClientRegistry : UntypedActor
                 break;
             case CloseAll closeAll:
                 OnCloseAll(closeAll);
+                break;
+            case Direct direct when _clientsByUserId.TryGetValue(direct.To, out var target):
+                target.Tell(new ClientActor.Send(ServerFrames.Direct(direct.From, direct.Data)));
+                break;
+            case Direct direct:
+                var error = new ProtocolError(ErrorCode.NoSuchUser, $"no player with user_id {direct.To} is connected");
+                Sender.Tell(new ClientActor.Send(ServerFrames.Error(error, direct.Id)));
                 break;
             default:
                 Unhandled(message);
@@ -111,9 +125,10 @@ public sealed class ClientRegistry : UntypedActor
         _connectionsPerAddress[address] = _connectionsPerAddress.GetValueOrDefault(address) + 1;
         var userId = ++_lastUserId;
         var client = Context.ActorOf(
-            ClientActor.Props(userId, accept.Connection, accept.Remote, _settings, _routes),
+            ClientActor.Props(userId, accept.Connection, accept.Remote, _settings, _routes, _roomDirectory),
             $"client-{userId}");
         Context.Watch(client);
+        _clientsByUserId.Add(userId, client);
         _clients.Add(client, new ClientEntry(userId, accept.Remote, address));
         _log.Info("client {0} connected from {1} ({2} online)", userId, accept.Remote, _clients.Count);
         if (_closing is not null)

@@ -1,5 +1,6 @@
 using System.Net;
 using ActorGameServer.Server.Limits;
+using ActorGameServer.Server.Rooms;
 using Akka.Configuration;
 
 namespace ActorGameServer.Server.Configuration;
@@ -19,6 +20,7 @@ public sealed record GameServerSettings
     public required RateLimitSettings RateLimit { get; init; }
     public required int MaxConnections { get; init; }
     public required int MaxConnectionsPerIp { get; init; }
+    public required RoomSettings Rooms { get; init; }
     public required TimeSpan CloseTimeout { get; init; }
     public required string ShutdownReason { get; init; }
     public required TimeSpan ReconnectAfter { get; init; }
@@ -47,6 +49,10 @@ public sealed record GameServerSettings
                 DisconnectAfter: Read(config, "rate-limit.disconnect-after", c => Positive(c.GetTimeSpan("rate-limit.disconnect-after")))),
             MaxConnections = Read(config, "max-connections", c => InRange(c.GetInt("max-connections"), 1, 10_000_000)),
             MaxConnectionsPerIp = Read(config, "max-connections-per-ip", c => InRange(c.GetInt("max-connections-per-ip"), 1, 10_000_000)),
+            Rooms = new RoomSettings(
+                MaxMembers: Read(config, "rooms.max-members", c => InRange(c.GetInt("rooms.max-members"), 1, 100_000)),
+                MaxRoomsPerClient: Read(config, "rooms.max-rooms-per-client", c => InRange(c.GetInt("rooms.max-rooms-per-client"), 1, 10_000)),
+                MaxRooms: Read(config, "rooms.max-rooms", c => InRange(c.GetInt("rooms.max-rooms"), 1, 10_000_000))),
             CloseTimeout = Read(config, "close-timeout", c => Positive(c.GetTimeSpan("close-timeout"))),
             ShutdownReason = Read(config, "shutdown.reason", c => c.GetString("shutdown.reason")),
             ReconnectAfter = Read(config, "shutdown.reconnect-after", c => Positive(c.GetTimeSpan("shutdown.reconnect-after"))),

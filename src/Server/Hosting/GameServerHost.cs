@@ -1,6 +1,7 @@
 using System.Net;
 using ActorGameServer.Server.Actors;
 using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Rooms;
 using ActorGameServer.Server.Routing;
 using Akka.Actor;
 using Akka.Configuration;
@@ -91,7 +92,8 @@ public sealed class GameServerHost : IAsyncDisposable
             akka.AddHocon(config, HoconAddMode.Prepend)
                 .WithActors((system, registry) =>
                 {
-                    var clients = system.ActorOf(ClientRegistry.Props(settings, CommandRoutes.Default), "clients");
+                    var rooms = system.ActorOf(RoomDirectory.Props(settings.Rooms), "rooms");
+                    var clients = system.ActorOf(ClientRegistry.Props(settings, CommandRoutes.Default, rooms), "clients");
                     var listener = system.ActorOf(ListenerActor.Props(settings, clients), "listener");
                     registry.Register<ClientRegistry>(clients);
                     registry.Register<ListenerActor>(listener);

@@ -9,14 +9,22 @@ public delegate void CommandHandler(IClientSession session, Envelope request);
 /// <summary>
 /// The command table: the one place that says which <c>cmd</c> does what. Adding a command is
 /// one entry here and one handler. The registry owns the table and hands it to every client
-/// actor, which dispatches locally: commands that concern only their sender (PING) never leave
-/// that client's actor, and commands that need shared state forward to the actor owning it.
+/// actor, which dispatches locally: commands that concern only their sender (PING, HELLO) never
+/// leave that client's actor, and commands that need shared state go to the actor owning it
+/// (DIRECT to the registry, JOIN/ROOMS/WHO to the room directory, LEAVE/RELAY to the room).
 /// </summary>
 public sealed class CommandRoutes
 {
     public static readonly CommandRoutes Default = new(new Dictionary<string, CommandHandler>
     {
-        [Commands.Ping] = static (session, ping) => session.Send(ServerFrames.Pong(ping)),
+        [Commands.Ping] = PlayerCommands.Ping,
+        [Commands.Hello] = PlayerCommands.Hello,
+        [Commands.Direct] = PlayerCommands.Direct,
+        [Commands.Join] = RoomCommands.Join,
+        [Commands.Leave] = RoomCommands.Leave,
+        [Commands.Relay] = RoomCommands.Relay,
+        [Commands.Rooms] = RoomCommands.Rooms,
+        [Commands.Who] = RoomCommands.Who,
     });
 
     private readonly FrozenDictionary<string, CommandHandler> _handlers;

@@ -1,14 +1,31 @@
+using ActorGameServer.Protocol;
+using ActorGameServer.Server.Configuration;
 using Akka.Actor;
 
 namespace ActorGameServer.Server.Routing;
 
-/// <summary>What a command handler may do with the connection that sent the command.</summary>
+/// <summary>What a command handler may see and do for the connection that sent the command.</summary>
 public interface IClientSession
 {
-    long UserId { get; }
+    /// <summary>The player as others see them; the name changes with HELLO.</summary>
+    PlayerInfo Player { get; set; }
 
-    /// <summary>The client's actor, for handlers that ask another actor to reply later.</summary>
+    GameServerSettings Settings { get; }
+
+    /// <summary>
+    /// The rooms this player is in, by name, with the room's actor; null while the JOIN is on its
+    /// way (send through <see cref="RoomDirectory"/> until then, so it arrives after the JOIN).
+    /// </summary>
+    IDictionary<string, IActorRef?> Rooms { get; }
+
+    /// <summary>The client's actor; messages a handler sends carry it as their sender.</summary>
     IActorRef Self { get; }
+
+    /// <summary>The <c>ClientRegistry</c>, which knows every player by user id.</summary>
+    IActorRef Registry { get; }
+
+    /// <summary>The <c>RoomDirectory</c>, which finds rooms by name.</summary>
+    IActorRef RoomDirectory { get; }
 
     /// <summary>Queues a complete frame for this client, in order after everything queued before.</summary>
     void Send(byte[] frame);

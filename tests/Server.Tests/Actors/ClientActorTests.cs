@@ -189,7 +189,7 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
     }
 
     private static Props ClientProps(IActorRef connection, GameServerSettings settings) =>
-        ClientActor.Props(UserId, connection, Remote, settings, CommandRoutes.Default);
+        ClientActor.Props(UserId, connection, Remote, settings, CommandRoutes.Default, ActorRefs.Nobody);
 
     private sealed class BlackHole : ReceiveActor
     {

@@ -17,7 +17,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void Gives_every_connection_a_new_user_id_starting_at_one()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default));
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
 
         var ids = Enumerable.Range(0, 5).Select(_ => WelcomedUserId(Accept(registry))).ToList();
 
@@ -28,7 +28,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void The_online_count_follows_disconnects_whatever_their_reason()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default));
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
         var connections = Enumerable.Range(0, 4).Select(_ => Accept(registry)).ToList();
         var clients = connections.Select(c => c.ExpectMsg<Tcp.Register>().Handler).ToList();
 
@@ -51,7 +51,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
             ["PING"] = (session, ping) => session.Send(ServerFrames.Pong(ping)),
             ["CRASH"] = (_, _) => throw new InvalidOperationException("bug in a handler"),
         });
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), routes));
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), routes, ActorRefs.Nobody));
         var victim = Accept(registry);
         var bystander = Accept(registry);
         var victimClient = victim.ExpectMsg<Tcp.Register>().Handler;
@@ -72,7 +72,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void Over_the_cap_a_connection_is_told_server_full_by_a_rejecter_and_spends_no_user_id()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create("game-server.max-connections = 2"), CommandRoutes.Default));
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create("game-server.max-connections = 2"), CommandRoutes.Default, ActorRefs.Nobody));
         var first = Accept(registry);
         var firstClient = first.ExpectMsg<Tcp.Register>().Handler;
         Accept(registry).ExpectMsg<Tcp.Register>();
@@ -93,7 +93,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void Over_the_per_address_cap_only_that_address_is_refused()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create("game-server.max-connections-per-ip = 1"), CommandRoutes.Default));
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create("game-server.max-connections-per-ip = 1"), CommandRoutes.Default, ActorRefs.Nobody));
         Accept(registry).ExpectMsg<Tcp.Register>();
 
         var sameAddress = Accept(registry);
@@ -109,7 +109,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void CloseAll_tells_every_client_and_answers_once_they_are_gone()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default));
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
         var connections = Enumerable.Range(0, 3).Select(_ => Accept(registry)).ToList();
         var clients = connections.Select(c => c.ExpectMsg<Tcp.Register>().Handler).ToList();
         for (var i = 0; i < 3; i++)
@@ -136,7 +136,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void A_connection_accepted_while_closing_is_told_to_come_back_later_instead_of_joining()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default));
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
         registry.Tell(new ClientRegistry.CloseAll("maintenance", TimeSpan.FromSeconds(5)));
         ExpectMsg<ClientRegistry.AllClientsClosed>(); // Nobody was connected.
 

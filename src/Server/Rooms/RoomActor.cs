@@ -1,0 +1,137 @@
+using ActorGameServer.Protocol;
+using ActorGameServer.Server.Actors;
+using Akka.Actor;
+
+namespace ActorGameServer.Server.Rooms;
+
+/// <summary>
+/// One room: its members, their presence, and the fan-out of what they relay. Each relayed
+/// frame is encoded once and the same bytes go to every other member. Members are watched, so a
+/// player who disconnects for any reason leaves with the same presence notice as LEAVE. When
+/// the last member leaves, the room tells the directory, which retires it.
+/// </summary>
+public sealed class RoomActor : UntypedActor
+{
+    /// <summary>A member leaves (the reply goes to the sender).</summary>
+    public sealed record Leave(long UserId, RawJson? Id);
+
+    /// <summary>A member relays <paramref name="Data"/> to the others.</summary>
+    public sealed record Relay(long From, RawJson Data);
+
+    /// <summary>Who is here? (the reply goes to the sender).</summary>
+    public sealed record Who(RawJson? Id);
+
+    private sealed record Member(PlayerInfo Player, IActorRef Client);
+
+    private readonly string _room;
+    private readonly RoomSettings _settings;
+    private readonly IActorRef _directory;
+    private readonly SortedDictionary<long, Member> _members = [];
+    private readonly Dictionary<IActorRef, long> _userIdsByClient = [];
+    private long _joinsSeen;
+
+    public RoomActor(string room, RoomSettings settings, IActorRef directory)
+    {
+        _room = room;
+        _settings = settings;
+        _directory = directory;
+    }
+
+    public static Props Props(string room, RoomSettings settings, IActorRef directory) =>
+        Akka.Actor.Props.Create(() => new RoomActor(room, settings, directory));
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case RoomDirectory.Join join:
+                OnJoin(join);
+                break;
+            case Relay relay when _members.ContainsKey(relay.From):
+                var frame = ServerFrames.Relay(_room, relay.From, relay.Data);
+                foreach (var (userId, member) in _members)
+                {
+                    if (userId != relay.From)
+                    {
+                        member.Client.Tell(new ClientActor.Send(frame));
+                    }
+                }
+
+                break;
+            case Relay:
+                Sender.Tell(new ClientActor.Send(NotInRoom(null)));
+                break;
+            case Leave leave when _members.TryGetValue(leave.UserId, out var leaving):
+                Context.Unwatch(leaving.Client);
+                Sender.Tell(new ClientActor.Send(ServerFrames.Left(_room, leave.Id)));
+                Remove(leave.UserId, leaving);
+                break;
+            case Leave leave:
+                Sender.Tell(new ClientActor.Send(NotInRoom(leave.Id)));
+                break;
+            case Who who:
+                Sender.Tell(new ClientActor.Send(ServerFrames.Who(_room, Players(), who.Id)));
+                break;
+            case Terminated terminated when _userIdsByClient.TryGetValue(terminated.ActorRef, out var userId):
+                Remove(userId, _members[userId]);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void OnJoin(RoomDirectory.Join join)
+    {
+        _joinsSeen++;
+        if (_members.ContainsKey(join.Player.UserId))
+        {
+            join.Client.Tell(new ClientActor.JoinRefused(_room, ServerFrames.Error(new ProtocolError(ErrorCode.AlreadyInRoom, $"you are already in room \"{_room}\""), join.Id)));
+            return;
+        }
+
+        if (_members.Count >= _settings.MaxMembers)
+        {
+            join.Client.Tell(new ClientActor.JoinRefused(_room, ServerFrames.Error(new ProtocolError(ErrorCode.RoomFull, $"room \"{_room}\" is full ({_settings.MaxMembers} members)"), join.Id)));
+            ReportIfEmpty();
+            return;
+        }
+
+        Broadcast(ServerFrames.PresenceJoined(_room, join.Player));
+        _members.Add(join.Player.UserId, new Member(join.Player, join.Client));
+        _userIdsByClient.Add(join.Client, join.Player.UserId);
+        Context.Watch(join.Client);
+        join.Client.Tell(new ClientActor.JoinedRoom(_room, Self, ServerFrames.Joined(_room, Players(), join.Id)));
+        _directory.Tell(new RoomDirectory.MemberCount(_room, _members.Count));
+    }
+
+    private void Remove(long userId, Member member)
+    {
+        _members.Remove(userId);
+        _userIdsByClient.Remove(member.Client);
+        Broadcast(ServerFrames.PresenceLeft(_room, userId));
+        _directory.Tell(new RoomDirectory.MemberCount(_room, _members.Count));
+        ReportIfEmpty();
+    }
+
+    private void ReportIfEmpty()
+    {
+        if (_members.Count == 0)
+        {
+            _directory.Tell(new RoomDirectory.Empty(_room, _joinsSeen));
+        }
+    }
+
+    private void Broadcast(byte[] frame)
+    {
+        foreach (var member in _members.Values)
+        {
+            member.Client.Tell(new ClientActor.Send(frame));
+        }
+    }
+
+    private IEnumerable<PlayerInfo> Players() => _members.Values.Select(m => m.Player);
+
+    private byte[] NotInRoom(RawJson? id) =>
+        ServerFrames.Error(new ProtocolError(ErrorCode.NotInRoom, $"you are not in room \"{_room}\""), id);
+}
