@@ -129,7 +129,7 @@ func poll():
 		last_received_ms = ticks_msec()
 		events.append({"type": "connected"})
 	while _peer != null:
-		var text = _read_frame()
+		var text = read_frame(_peer)
 		if text == null:
 			break
 		last_received_ms = ticks_msec()
@@ -139,18 +139,19 @@ func poll():
 	return events
 
 
-# One frame's text, or null until the whole of it is buffered.
-func _read_frame():
+# One frame's text from peer, or null until the whole of it has arrived. The length, once read,
+# is kept until its payload is complete. Public so the framing can be tested with a fake peer.
+func read_frame(peer):
 	if _pending_length < 0:
-		if _peer.get_available_bytes() < 4:
+		if peer.get_available_bytes() < 4:
 			return null
-		_pending_length = _peer.get_u32()
+		_pending_length = peer.get_u32()
 		if _pending_length < 1 or _pending_length > MAX_INCOMING_FRAME:
 			close()
 			return null
-	if _peer.get_available_bytes() < _pending_length:
+	if peer.get_available_bytes() < _pending_length:
 		return null
-	var text = _peer.get_utf8_string(_pending_length)
+	var text = peer.get_utf8_string(_pending_length)
 	_pending_length = -1
 	return text
 
