@@ -1,0 +1,333 @@
+# The ActorGameServer wire protocol over one StreamPeerTCP: framing, JSON, request ids, commands,
+# and pushes decoded into event dictionaries. No nodes, signals or timers, so it runs unchanged on
+# Godot 4 (GameClient wraps it) and on Godot 3.2 (the headless end-to-end test drives it directly).
+#
+#     var protocol = preload("protocol.gd").new()
+#     protocol.open("127.0.0.1", 9300)
+#     # every frame:
+#     for event in protocol.poll():
+#         match event["type"]:
+#             "welcome": protocol.join("lobby")
+#             "relayed": print(event["from"], event["data"])
+#
+# Why it is written the way it is:
+# - No `extends` line: that is Reference in Godot 3 and RefCounted in Godot 4, and no other
+#   spelling parses in both.
+# - Every API that differs between the versions (JSON, ticks, byte arrays, ClassDB) is reached
+#   through `call` or an untyped variable, so both parsers accept the file and the right name is
+#   picked at run time.
+# - StreamPeerTCP's reads block until every requested byte has arrived, so a frame is read only
+#   once get_available_bytes() covers it: first the 4-byte length, then the whole payload.
+# - Godot's JSON turns every number into a float: every id a caller sees went through int().
+
+# Events returned by poll(), one dictionary each, "type" plus the fields listed:
+#   connected      {}
+#   disconnected   {reason}
+#   welcome        {user_id, max_payload, version}
+#   pong           {message, id, rtt_ms}           rtt_ms is -1 unless the PING came from ping()
+#   hello_ok       {user_id, name, id}
+#   joined         {room, members, id}             members: [{user_id, name}], ordered by user_id
+#   left           {room, id}
+#   presence_joined {room, user_id, name}
+#   presence_left  {room, user_id}
+#   relayed        {room, from, data}
+#   direct         {from, data}
+#   who            {room, members, id}
+#   rooms          {rooms, id}                     rooms: [{room, members}]
+#   error          {code, detail, id}              id is 0 when the error answers no request
+#   shutdown       {reason, reconnect_after_ms}
+#   unknown        {cmd, message, id}              a command this client does not know yet
+
+# What the server advertises in WELCOME; used until WELCOME says otherwise.
+const DEFAULT_MAX_PAYLOAD = 5000
+# A length prefix above this from the server means the stream is out of step: better to drop the
+# connection than to wait for megabytes that will never make sense.
+const MAX_INCOMING_FRAME = 1048576
+
+var max_payload = DEFAULT_MAX_PAYLOAD
+# Why the last send refused to send: "", "not_connected" or "frame_too_large".
+var last_error_code = ""
+var last_error_detail = ""
+# ticks_msec() when the last complete frame arrived; GameClient uses it to spot a dead link.
+var last_received_ms = 0
+
+var _godot4 = false
+var _json = null
+var _ticks = null
+var _peer = null
+var _was_connected = false
+var _pending_length = -1
+var _next_id = 1
+var _pings = {}
+
+
+func _init():
+	_godot4 = int(Engine.get_version_info()["major"]) >= 4
+	if _godot4:
+		# Godot 4: JSON is a class (static stringify, instance parse); ticks moved to Time.
+		_json = ClassDB.call("instantiate", "JSON")
+		_ticks = Engine.get_singleton("Time")
+	else:
+		# Godot 3: JSON is a singleton with print and parse; ticks live on OS.
+		_json = Engine.get_singleton("JSON")
+		_ticks = Engine.get_singleton("OS")
+
+
+func is_godot4():
+	return _godot4
+
+
+func ticks_msec():
+	return int(_ticks.call("get_ticks_msec"))
+
+
+# Starts connecting; poll() reports "connected" (or "disconnected") when that is decided.
+func open(host, port):
+	close()
+	_peer = StreamPeerTCP.new()
+	_pending_length = -1
+	_pings.clear()
+	max_payload = DEFAULT_MAX_PAYLOAD
+	return _peer.connect_to_host(host, int(port))
+
+
+func close():
+	if _peer != null:
+		_peer.disconnect_from_host()
+	_peer = null
+	_was_connected = false
+
+
+func is_open():
+	return _peer != null
+
+
+func is_connected_to_server():
+	return _peer != null and _was_connected
+
+
+# Reads every complete frame that has arrived and returns the events, in arrival order. Call it
+# every frame: Godot 4's StreamPeerTCP only updates its status in poll().
+func poll():
+	var events = []
+	if _peer == null:
+		return events
+	if _peer.has_method("poll"):
+		_peer.call("poll")  # Godot 4 only; Godot 3.2 updates the status by itself.
+	var status = _peer.get_status()
+	if status == StreamPeerTCP.STATUS_CONNECTING:
+		return events
+	if status != StreamPeerTCP.STATUS_CONNECTED:
+		var reason = "connection lost" if _was_connected else "could not connect"
+		close()
+		events.append({"type": "disconnected", "reason": reason})
+		return events
+	if not _was_connected:
+		_was_connected = true
+		# Relays are small and latency-bound: do not let Nagle hold them back.
+		_peer.set_no_delay(true)
+		last_received_ms = ticks_msec()
+		events.append({"type": "connected"})
+	while _peer != null:
+		var text = read_frame(_peer)
+		if text == null:
+			break
+		last_received_ms = ticks_msec()
+		events.append(decode(text))
+	if _peer == null:
+		events.append({"type": "disconnected", "reason": "the server sent a frame of a bad length"})
+	return events
+
+
+# One frame's text from peer, or null until the whole of it has arrived. The length, once read,
+# is kept until its payload is complete. Public so the framing can be tested with a fake peer.
+func read_frame(peer):
+	if _pending_length < 0:
+		if peer.get_available_bytes() < 4:
+			return null
+		_pending_length = peer.get_u32()
+		if _pending_length < 1 or _pending_length > MAX_INCOMING_FRAME:
+			close()
+			return null
+	if peer.get_available_bytes() < _pending_length:
+		return null
+	var text = peer.get_utf8_string(_pending_length)
+	_pending_length = -1
+	return text
+
+
+# Sends {"cmd": cmd, "message": message, "id": <new id>} and returns the id (>= 1), or -1 with
+# last_error_code/last_error_detail set when it was not sent.
+func send_command(cmd, message):
+	var id = _next_id
+	_next_id += 1
+	var text = encode({"cmd": cmd, "message": message, "id": id})
+	if not is_connected_to_server():
+		return _refuse("not_connected", "%s was not sent: not connected to the server" % cmd)
+	var size = utf8_size(text)
+	if size > max_payload:
+		# The server would answer frame_too_large and close the connection: refuse it here instead.
+		return _refuse("frame_too_large", "%s was not sent: its frame is %d bytes, the server accepts at most %d" % [cmd, size, max_payload])
+	_peer.put_utf8_string(text)
+	return id
+
+
+func _refuse(code, detail):
+	last_error_code = code
+	last_error_detail = detail
+	return -1
+
+
+func hello(player_name):
+	return send_command("HELLO", {"name": player_name})
+
+
+func join(room):
+	return send_command("JOIN", {"room": room})
+
+
+func leave(room):
+	return send_command("LEAVE", {"room": room})
+
+
+func relay(room, data):
+	return send_command("RELAY", {"room": room, "data": data})
+
+
+func direct(user_id, data):
+	# int(): a user id that came out of Godot's JSON is a float, and the server wants an integer.
+	return send_command("DIRECT", {"to": int(user_id), "data": data})
+
+
+func who(room):
+	return send_command("WHO", {"room": room})
+
+
+func rooms():
+	return send_command("ROOMS", {})
+
+
+# A PING whose PONG carries rtt_ms. The message is the send time, which also makes it unique.
+func ping():
+	var now = ticks_msec()
+	var id = send_command("PING", now)
+	if id > 0:
+		_pings[id] = now
+	return id
+
+
+# Milliseconds since the oldest PING from ping() that has had no PONG yet, or 0 if none is due.
+func unanswered_ping_age_ms():
+	var oldest = -1
+	for sent in _pings.values():
+		if oldest < 0 or sent < oldest:
+			oldest = sent
+	return 0 if oldest < 0 else ticks_msec() - oldest
+
+
+func encode(frame):
+	if _godot4:
+		return _json.call("stringify", frame)
+	return _json.call("print", frame)
+
+
+# The parsed JSON value, or null (with ok = false in the returned pair) when it is not JSON.
+func parse_json_text(text):
+	if _godot4:
+		if _json.call("parse", text) != OK:
+			return [false, null]
+		return [true, _json.call("get_data")]
+	var result = _json.call("parse", text)
+	if result.error != OK:
+		return [false, null]
+	return [true, result.result]
+
+
+func utf8_size(text):
+	var untyped = text  # Untyped, so neither parser checks which of the two names exists.
+	if _godot4:
+		return untyped.to_utf8_buffer().size()
+	return untyped.to_utf8().size()
+
+
+# One frame's JSON text to an event dictionary (see the list at the top).
+func decode(text):
+	var parsed = parse_json_text(text)
+	var frame = parsed[1]
+	if not parsed[0] or typeof(frame) != TYPE_DICTIONARY or typeof(frame.get("cmd")) != TYPE_STRING:
+		return {"type": "unknown", "cmd": "", "message": text, "id": 0}
+	var cmd = frame["cmd"]
+	var message = frame.get("message")
+	var body = message if typeof(message) == TYPE_DICTIONARY else {}
+	var id = _as_id(frame.get("id"))
+	match cmd:
+		"WELCOME":
+			max_payload = _as_int(body.get("max_payload"), DEFAULT_MAX_PAYLOAD)
+			return {"type": "welcome", "user_id": _as_int(body.get("user_id"), 0), "max_payload": max_payload, "version": _as_string(body.get("version"))}
+		"PONG":
+			var rtt = -1
+			if _pings.has(id):
+				rtt = ticks_msec() - _pings[id]
+				_pings.erase(id)
+			return {"type": "pong", "message": message, "id": id, "rtt_ms": rtt}
+		"HELLO_OK":
+			return {"type": "hello_ok", "user_id": _as_int(body.get("user_id"), 0), "name": _as_string(body.get("name")), "id": id}
+		"JOINED":
+			return {"type": "joined", "room": _as_string(body.get("room")), "members": _members(body.get("members")), "id": id}
+		"LEFT":
+			return {"type": "left", "room": _as_string(body.get("room")), "id": id}
+		"PRESENCE":
+			var room = _as_string(body.get("room"))
+			if typeof(body.get("joined")) == TYPE_DICTIONARY:
+				var who_joined = body["joined"]
+				return {"type": "presence_joined", "room": room, "user_id": _as_int(who_joined.get("user_id"), 0), "name": _as_string(who_joined.get("name"))}
+			if typeof(body.get("left")) == TYPE_DICTIONARY:
+				return {"type": "presence_left", "room": room, "user_id": _as_int(body["left"].get("user_id"), 0)}
+		"RELAY":
+			return {"type": "relayed", "room": _as_string(body.get("room")), "from": _as_int(body.get("from"), 0), "data": body.get("data")}
+		"DIRECT":
+			return {"type": "direct", "from": _as_int(body.get("from"), 0), "data": body.get("data")}
+		"WHO":
+			return {"type": "who", "room": _as_string(body.get("room")), "members": _members(body.get("members")), "id": id}
+		"ROOMS":
+			return {"type": "rooms", "rooms": _room_list(body.get("rooms")), "id": id}
+		"ERROR":
+			# An error about a PING from ping() (rate_limited, say) means no PONG will come for it.
+			_pings.erase(id)
+			return {"type": "error", "code": _as_string(body.get("code")), "detail": _as_string(body.get("detail")), "id": id}
+		"SHUTDOWN":
+			return {"type": "shutdown", "reason": _as_string(body.get("reason")), "reconnect_after_ms": _as_int(body.get("reconnect_after_ms"), 0)}
+	return {"type": "unknown", "cmd": cmd, "message": message, "id": id}
+
+
+func _members(list):
+	var members = []
+	if typeof(list) == TYPE_ARRAY:
+		for member in list:
+			if typeof(member) == TYPE_DICTIONARY:
+				members.append({"user_id": _as_int(member.get("user_id"), 0), "name": _as_string(member.get("name"))})
+	return members
+
+
+func _room_list(list):
+	var result = []
+	if typeof(list) == TYPE_ARRAY:
+		for entry in list:
+			if typeof(entry) == TYPE_DICTIONARY:
+				result.append({"room": _as_string(entry.get("room")), "members": _as_int(entry.get("members"), 0)})
+	return result
+
+
+# Our ids are integers, but JSON hands them back as floats; any other id (not ours) becomes 0.
+func _as_id(value):
+	return _as_int(value, 0)
+
+
+func _as_int(value, fallback):
+	if typeof(value) == TYPE_INT or typeof(value) == typeof(1.0):
+		return int(value)
+	return fallback
+
+
+func _as_string(value):
+	return value if typeof(value) == TYPE_STRING else ""
