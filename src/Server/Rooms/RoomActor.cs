@@ -15,8 +15,8 @@ public sealed class RoomActor : UntypedActor
     /// <summary>A member leaves (the reply goes to the sender).</summary>
     public sealed record Leave(long UserId, RawJson? Id);
 
-    /// <summary>A member relays <paramref name="Data"/> to the others.</summary>
-    public sealed record Relay(long From, RawJson Data);
+    /// <summary>A member relays <paramref name="Data"/> to the others; <paramref name="Id"/> is only for an ERROR reply.</summary>
+    public sealed record Relay(long From, RawJson Data, RawJson? Id);
 
     /// <summary>Who is here? (the reply goes to the sender).</summary>
     public sealed record Who(RawJson? Id);
@@ -58,8 +58,8 @@ public sealed class RoomActor : UntypedActor
                 }
 
                 break;
-            case Relay:
-                Sender.Tell(new ClientActor.Send(NotInRoom(null)));
+            case Relay notMember:
+                Sender.Tell(new ClientActor.Send(NotInRoom(notMember.Id)));
                 break;
             case Leave leave when _members.TryGetValue(leave.UserId, out var leaving):
                 Context.Unwatch(leaving.Client);

@@ -82,7 +82,7 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
         Assert.Equal(4, (int)error["id"]!);
         ada.ExpectNoMsg(Quiet); // No PRESENCE for someone who did not get in.
 
-        room.Tell(new RoomActor.Relay(1, Raw("\"still here\"")), ada.Ref);
+        room.Tell(new RoomActor.Relay(1, Raw("\"still here\""), null), ada.Ref);
         Assert.Equal("still here", (string?)bo.NextFrame("RELAY")["message"]!["data"]);
         cy.ExpectNoMsg(Quiet); // The refused player is not a member.
 
@@ -104,7 +104,7 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
         DrainPresence(others[1], 1);
         const string data = """{"x":10,"y":4.50,"from":99,"big":9007199254740993}""";
 
-        room.Tell(new RoomActor.Relay(1, Raw(data)), ada.Ref);
+        room.Tell(new RoomActor.Relay(1, Raw(data), Id("3")), ada.Ref);
 
         var sends = others.Select(o => o.ExpectMsg<ClientActor.Send>()).ToList();
         foreach (var send in sends)
@@ -116,7 +116,7 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
         Assert.Equal("RELAY", (string?)relay["cmd"]);
         Assert.Equal(Room, (string?)relay["message"]!["room"]);
         Assert.Equal(1, (long)relay["message"]!["from"]!); // Not the 99 the client put in data.
-        Assert.Null(relay["id"]);
+        Assert.Null(relay["id"]); // A push: the sender's id is not passed on.
         Assert.Contains("\"data\":" + data, Encoding.UTF8.GetString(sends[0].Frame)); // Byte for byte.
         foreach (var other in others)
         {
@@ -138,7 +138,7 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
 
         for (var i = 0; i < 200; i++)
         {
-            room.Tell(new RoomActor.Relay(1, Raw(i.ToString(System.Globalization.CultureInfo.InvariantCulture))), ada.Ref);
+            room.Tell(new RoomActor.Relay(1, Raw(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), null), ada.Ref);
         }
 
         foreach (var other in new[] { bo, cy })
@@ -155,9 +155,11 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
         var ada = Join(room, 1, "Ada");
         var stranger = CreateTestProbe();
 
-        room.Tell(new RoomActor.Relay(7, Raw("{}")), stranger.Ref);
+        room.Tell(new RoomActor.Relay(7, Raw("{}"), Id("\"r1\"")), stranger.Ref);
 
-        Assert.Contains(Room, (string?)stranger.NextError("not_in_room")["message"]!["detail"]);
+        var error = stranger.NextError("not_in_room");
+        Assert.Contains(Room, (string?)error["message"]!["detail"]);
+        Assert.Equal("r1", (string?)error["id"]);
         ada.ExpectNoMsg(Quiet);
     }
 
@@ -187,7 +189,7 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
 
         Assert.Equal(2, directory.ExpectMsg<RoomDirectory.MemberCount>().Count);
 
-        room.Tell(new RoomActor.Relay(1, Raw("\"after\"")), ada.Ref);
+        room.Tell(new RoomActor.Relay(1, Raw("\"after\""), null), ada.Ref);
         Assert.Equal("after", (string?)cy.NextFrame("RELAY")["message"]!["data"]);
         bo.ExpectNoMsg(Quiet);
         Assert.Equal([(1L, "Ada"), (3L, "Cy")], RoomFrames.Members(Who(room, ada)));

@@ -1,7 +1,13 @@
+using System.Net;
+using System.Text;
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
 using ActorGameServer.Server.Rooms;
+using ActorGameServer.Server.Routing;
+using ActorGameServer.Server.Tests.Actors;
+using ActorGameServer.Server.Tests.Support;
 using Akka.Actor;
+using Akka.IO;
 using Akka.TestKit;
 using Newtonsoft.Json.Linq;
 using Xunit.Abstractions;
@@ -40,11 +46,61 @@ public sealed class RoomDirectoryTests(ITestOutputHelper output) : Akka.TestKit.
         Assert.Empty(RoomsIn(player.NextFrame("ROOMS")));
     }
 
+    [Theory]
+    [InlineData("game-server.rooms.max-rooms = 1", "other", "too_many_rooms")] // Refused by the directory: no room gets the RELAY.
+    [InlineData("game-server.rooms.max-members = 1", "taken", "room_full")] // Refused by the room, which then gets a RELAY from a non-member.
+    public void A_relay_sent_while_a_join_is_pending_and_then_refused_is_answered_not_in_room_with_its_id(string overrides, string room, string refusal)
+    {
+        var settings = ActorTestSettings.Create(overrides);
+        var registry = Sys.ActorOf(ClientRegistry.Props(settings, CommandRoutes.Default, Sys.ActorOf(RoomDirectory.Props(settings.Rooms))));
+        var (first, firstClient) = Connect(registry);
+        firstClient.Tell(Frames("""{"cmd":"JOIN","message":{"room":"taken"}}"""), first);
+        Assert.Equal("JOINED", (string?)Read(first, firstClient, 1)[0]["cmd"]);
+        var (second, secondClient) = Connect(registry);
+
+        // Both in one read, so the RELAY leaves the client actor before the JOIN is answered.
+        secondClient.Tell(
+            Frames(
+                $$"""{"cmd":"JOIN","message":{"room":"{{room}}"},"id":1}""",
+                $$"""{"cmd":"RELAY","message":{"room":"{{room}}","data":0},"id":5}"""),
+            second);
+
+        var replies = Read(second, secondClient, 2);
+        Assert.Equal([(refusal, 1), ("not_in_room", 5)], replies.Select(r => ((string?)r["message"]!["code"], (int?)r["id"])));
+    }
+
     private IActorRef Start(int maxRooms = 100) =>
         Sys.ActorOf(RoomDirectory.Props(new RoomSettings(MaxMembers: 16, MaxRoomsPerClient: 8, MaxRooms: maxRooms)));
 
     private static (string Room, int Members)[] RoomsIn(JObject frame) =>
         [.. frame["message"]!["rooms"]!.Select(r => ((string)r["room"]!, (int)r["members"]!))];
+
+    private (TestProbe Connection, IActorRef Client) Connect(IActorRef registry)
+    {
+        var connection = CreateTestProbe();
+        registry.Tell(new ClientRegistry.Accept(connection.Ref, new IPEndPoint(IPAddress.Loopback, 50000)));
+        var client = connection.ExpectMsg<Tcp.Register>().Handler;
+        client.Tell(connection.ExpectMsg<Tcp.Write>().Ack, connection.Ref); // The WELCOME reached the socket.
+        return (connection, client);
+    }
+
+    private static Tcp.Received Frames(params string[] json) =>
+        new(ByteString.FromBytes([.. json.SelectMany(j => WireClient.Frame(Encoding.UTF8.GetBytes(j)))]));
+
+    /// <summary>The next <paramref name="count"/> frames the client actor writes, acknowledging each write as the socket would.</summary>
+    private static List<JObject> Read(TestProbe connection, IActorRef client, int count)
+    {
+        var frames = new List<JObject>();
+        while (frames.Count < count)
+        {
+            var write = connection.ExpectMsg<Tcp.Write>();
+            frames.AddRange(WrittenFrames.Of(write));
+            client.Tell(write.Ack, connection.Ref);
+        }
+
+        Assert.Equal(count, frames.Count);
+        return frames;
+    }
 
     /// <summary>
     /// A client that sends ROOMS the moment it is told JOINED or LEFT, and passes everything on to a probe.
