@@ -15,8 +15,8 @@ public sealed class RoomActor : UntypedActor
     /// <summary>A member leaves (the reply goes to the sender).</summary>
     public sealed record Leave(long UserId, RawJson? Id);
 
-    /// <summary>A member relays <paramref name="Data"/> to the others.</summary>
-    public sealed record Relay(long From, RawJson Data);
+    /// <summary>A member relays <paramref name="Data"/> to the others; <paramref name="Id"/> is only for an ERROR reply.</summary>
+    public sealed record Relay(long From, RawJson Data, RawJson? Id);
 
     /// <summary>Who is here? (the reply goes to the sender).</summary>
     public sealed record Who(RawJson? Id);
@@ -58,13 +58,13 @@ public sealed class RoomActor : UntypedActor
                 }
 
                 break;
-            case Relay:
-                Sender.Tell(new ClientActor.Send(NotInRoom(null)));
+            case Relay notMember:
+                Sender.Tell(new ClientActor.Send(NotInRoom(notMember.Id)));
                 break;
             case Leave leave when _members.TryGetValue(leave.UserId, out var leaving):
                 Context.Unwatch(leaving.Client);
+                Remove(leave.UserId, leaving); // First, so the directory's count is right before the player sees LEFT.
                 Sender.Tell(new ClientActor.Send(ServerFrames.Left(_room, leave.Id)));
-                Remove(leave.UserId, leaving);
                 break;
             case Leave leave:
                 Sender.Tell(new ClientActor.Send(NotInRoom(leave.Id)));
@@ -101,8 +101,8 @@ public sealed class RoomActor : UntypedActor
         _members.Add(join.Player.UserId, new Member(join.Player, join.Client));
         _userIdsByClient.Add(join.Client, join.Player.UserId);
         Context.Watch(join.Client);
+        _directory.Tell(new RoomDirectory.MemberCount(_room, _members.Count)); // Before JOINED, so a ROOMS sent on JOINED counts this player.
         join.Client.Tell(new ClientActor.JoinedRoom(_room, Self, ServerFrames.Joined(_room, Players(), join.Id)));
-        _directory.Tell(new RoomDirectory.MemberCount(_room, _members.Count));
     }
 
     private void Remove(long userId, Member member)

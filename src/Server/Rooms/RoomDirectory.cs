@@ -58,7 +58,12 @@ public sealed class RoomDirectory : UntypedActor
                 Sender.Tell(new ClientActor.Send(ServerFrames.Who(toRoom.Room, [], who.Id)));
                 break;
             case ToRoom toRoom:
-                var id = toRoom.Message is RoomActor.Leave leave ? leave.Id : null;
+                var id = toRoom.Message switch
+                {
+                    RoomActor.Leave leave => leave.Id,
+                    RoomActor.Relay relay => relay.Id,
+                    _ => null,
+                };
                 Sender.Tell(new ClientActor.Send(ServerFrames.Error(new ProtocolError(ErrorCode.NotInRoom, $"you are not in room \"{toRoom.Room}\""), id)));
                 break;
             case ListRooms list:

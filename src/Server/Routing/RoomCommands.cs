@@ -42,7 +42,7 @@ internal static class RoomCommands
         if (TryGetJoinedRoom(session, request, out var room))
         {
             var data = MessageFields.GetRaw(request.Message, "data") ?? RawJson.Null;
-            SendToRoom(session, room, new RoomActor.Relay(session.Player.UserId, data));
+            SendToRoom(session, room, new RoomActor.Relay(session.Player.UserId, data, request.Id));
         }
     }
 

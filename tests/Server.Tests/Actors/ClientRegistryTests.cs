@@ -1,6 +1,7 @@
 using System.Net;
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
+using ActorGameServer.Server.Rooms;
 using ActorGameServer.Server.Routing;
 using ActorGameServer.Server.Tests.Support;
 using Akka.Actor;
@@ -151,11 +152,98 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
         latecomer.ExpectMsg<Tcp.ConfirmedClose>();
     }
 
+    [Fact]
+    public void Direct_reaches_only_the_addressee_from_the_server_side_user_id_with_the_data_unchanged()
+    {
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
+        var (ada, adaClient) = Connected(registry);
+        var (bo, boClient) = Connected(registry);
+        var (cy, _) = Connected(registry);
+        const string data = """{"from":99,"n":1.50,"big":9007199254740993}""";
+
+        adaClient.Tell(WrittenFrames.Received($$"""{"cmd":"DIRECT","message":{"to":2,"data":{{data}}},"id":8}"""), ada);
+
+        var write = bo.ExpectMsg<Tcp.Write>();
+        var direct = Assert.Single(WrittenFrames.Of(write));
+        Assert.Equal("DIRECT", (string?)direct["cmd"]);
+        Assert.Equal(1, (long)direct["message"]!["from"]!);
+        Assert.Null(direct["id"]); // A push: the sender's id is not passed on.
+        Assert.Contains("\"data\":" + data, System.Text.Encoding.UTF8.GetString(write.Data.ToArray()));
+        boClient.Tell(write.Ack, bo);
+        ada.ExpectNoMsg(TimeSpan.FromMilliseconds(150)); // No reply on success.
+        cy.ExpectNoMsg(TimeSpan.FromMilliseconds(150));
+    }
+
+    [Fact]
+    public void Direct_to_a_user_id_that_is_not_connected_is_answered_no_such_user_with_the_id()
+    {
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
+        var (ada, adaClient) = Connected(registry);
+        var (bo, boClient) = Connected(registry);
+
+        adaClient.Tell(WrittenFrames.Received("""{"cmd":"DIRECT","message":{"to":42,"data":1},"id":"never"}"""), ada);
+        var never = ReadOne(ada, adaClient);
+        Assert.Equal("no_such_user", (string?)never["message"]!["code"]);
+        Assert.Equal("never", (string?)never["id"]);
+
+        boClient.Tell(Tcp.PeerClosed.Instance, bo);
+        AwaitAssert(() => Assert.Equal(1, OnlineCount(registry)));
+        adaClient.Tell(WrittenFrames.Received("""{"cmd":"DIRECT","message":{"to":2,"data":1},"id":"gone"}"""), ada);
+        var gone = ReadOne(ada, adaClient);
+        Assert.Equal("no_such_user", (string?)gone["message"]!["code"]);
+        Assert.Equal("gone", (string?)gone["id"]);
+    }
+
+    [Fact]
+    public void The_name_from_hello_is_what_the_room_shows_and_hello_is_refused_once_in_a_room()
+    {
+        var settings = ActorTestSettings.Create();
+        var registry = Sys.ActorOf(ClientRegistry.Props(settings, CommandRoutes.Default, Sys.ActorOf(RoomDirectory.Props(settings.Rooms))));
+        var (ada, adaClient) = Connected(registry);
+        var (bo, boClient) = Connected(registry);
+
+        adaClient.Tell(WrittenFrames.Received("""{"cmd":"HELLO","message":{"name":"  Ada  "},"id":1}"""), ada);
+        var hello = ReadOne(ada, adaClient);
+        Assert.Equal("HELLO_OK", (string?)hello["cmd"]);
+        Assert.Equal(1, (long)hello["message"]!["user_id"]!);
+        Assert.Equal("Ada", (string?)hello["message"]!["name"]);
+        Assert.Equal(1, (int)hello["id"]!);
+
+        adaClient.Tell(WrittenFrames.Received("""{"cmd":"JOIN","message":{"room":"lobby"}}"""), ada);
+        Assert.Equal("JOINED", (string?)ReadOne(ada, adaClient)["cmd"]);
+        boClient.Tell(WrittenFrames.Received("""{"cmd":"JOIN","message":{"room":"lobby"}}"""), bo);
+        var members = ReadOne(bo, boClient)["message"]!["members"]!.Select(m => ((long)m["user_id"]!, (string?)m["name"]));
+        Assert.Equal([(1L, "Ada"), (2L, "player-2")], members);
+        Assert.Equal("player-2", (string?)ReadOne(ada, adaClient)["message"]!["joined"]!["name"]);
+
+        adaClient.Tell(WrittenFrames.Received("""{"cmd":"HELLO","message":{"name":"Eve"},"id":2}"""), ada);
+        var refused = ReadOne(ada, adaClient);
+        Assert.Equal("bad_request", (string?)refused["message"]!["code"]);
+        Assert.Equal(2, (int)refused["id"]!);
+    }
+
     private TestProbe Accept(IActorRef registry)
     {
         var connection = CreateTestProbe();
         registry.Tell(new ClientRegistry.Accept(connection.Ref, Remote));
         return connection;
+    }
+
+    /// <summary>A connected client whose WELCOME has reached the socket.</summary>
+    private (TestProbe Connection, IActorRef Client) Connected(IActorRef registry)
+    {
+        var connection = Accept(registry);
+        var client = connection.ExpectMsg<Tcp.Register>().Handler;
+        client.Tell(connection.ExpectMsg<Tcp.Write>().Ack, connection);
+        return (connection, client);
+    }
+
+    /// <summary>The one frame the client writes next, acknowledged as the socket would.</summary>
+    private static Newtonsoft.Json.Linq.JObject ReadOne(TestProbe connection, IActorRef client)
+    {
+        var write = connection.ExpectMsg<Tcp.Write>();
+        client.Tell(write.Ack, connection);
+        return Assert.Single(WrittenFrames.Of(write));
     }
 
     private static long WelcomedUserId(TestProbe connection)

@@ -1,0 +1,304 @@
+using System.Text;
+using ActorGameServer.Protocol;
+using ActorGameServer.Server.Actors;
+using ActorGameServer.Server.Rooms;
+using Akka.Actor;
+using Akka.TestKit;
+using Xunit.Abstractions;
+
+namespace ActorGameServer.Server.Tests.Rooms;
+
+/// <summary>One <see cref="RoomActor"/>, with probes standing in for its members' client actors and for the directory.</summary>
+public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+{
+    private const string Room = "lobby";
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(150);
+
+    [Fact]
+    public void A_joiner_gets_every_member_sorted_by_user_id_and_only_the_others_are_told()
+    {
+        var (room, directory) = Start();
+        var bo = Join(room, 5, "Bo");
+        var cy = Join(room, 2, "Cy");
+        bo.NextFrame("PRESENCE");
+
+        var ada = CreateTestProbe();
+        room.Tell(new RoomDirectory.Join(Room, new PlayerInfo(9, "Ada"), ada.Ref, Id("12")), ada.Ref);
+
+        var joined = ada.ExpectMsg<ClientActor.JoinedRoom>();
+        Assert.Equal(Room, joined.Room);
+        Assert.Equal(room, joined.RoomActor);
+        var frame = RoomFrames.Decode(joined.Frame);
+        Assert.Equal("JOINED", (string?)frame["cmd"]);
+        Assert.Equal(Room, (string?)frame["message"]!["room"]);
+        Assert.Equal(12, (int)frame["id"]!);
+        Assert.Equal([(2L, "Cy"), (5L, "Bo"), (9L, "Ada")], RoomFrames.Members(frame));
+        foreach (var other in new[] { bo, cy })
+        {
+            var presence = other.NextFrame("PRESENCE");
+            Assert.Equal(Room, (string?)presence["message"]!["room"]);
+            Assert.Equal(9, (long)presence["message"]!["joined"]!["user_id"]!);
+            Assert.Equal("Ada", (string?)presence["message"]!["joined"]!["name"]);
+            Assert.Null(presence["id"]); // A push, not a reply.
+            other.ExpectNoMsg(Quiet); // Told once.
+        }
+
+        ada.ExpectNoMsg(Quiet); // The joiner learns about itself from JOINED, not from a PRESENCE.
+        Assert.Equal([1, 2, 3], [.. Enumerable.Range(0, 3).Select(_ => directory.ExpectMsg<RoomDirectory.MemberCount>().Count)]);
+    }
+
+    [Fact]
+    public void Joining_again_is_refused_already_in_room_and_changes_nothing()
+    {
+        var (room, _) = Start();
+        var ada = Join(room, 1, "Ada");
+        var bo = Join(room, 2, "Bo");
+        ada.NextFrame("PRESENCE");
+
+        room.Tell(new RoomDirectory.Join(Room, new PlayerInfo(2, "Bo"), bo.Ref, Id("\"again\"")), bo.Ref);
+
+        var refused = bo.ExpectMsg<ClientActor.JoinRefused>();
+        Assert.Equal(Room, refused.Room);
+        var error = RoomFrames.Decode(refused.Frame);
+        Assert.Equal("already_in_room", (string?)error["message"]!["code"]);
+        Assert.Equal("again", (string?)error["id"]);
+        ada.ExpectNoMsg(Quiet);
+        Assert.Equal([(1L, "Ada"), (2L, "Bo")], RoomFrames.Members(Who(room, ada)));
+    }
+
+    [Fact]
+    public void A_full_room_refuses_room_full_and_stays_usable()
+    {
+        var (room, _) = Start(maxMembers: 2);
+        var ada = Join(room, 1, "Ada");
+        var bo = Join(room, 2, "Bo");
+        ada.NextFrame("PRESENCE");
+
+        var cy = CreateTestProbe();
+        room.Tell(new RoomDirectory.Join(Room, new PlayerInfo(3, "Cy"), cy.Ref, Id("4")), cy.Ref);
+
+        var error = RoomFrames.Decode(cy.ExpectMsg<ClientActor.JoinRefused>().Frame);
+        Assert.Equal("room_full", (string?)error["message"]!["code"]);
+        Assert.Equal(4, (int)error["id"]!);
+        ada.ExpectNoMsg(Quiet); // No PRESENCE for someone who did not get in.
+
+        room.Tell(new RoomActor.Relay(1, Raw("\"still here\""), null), ada.Ref);
+        Assert.Equal("still here", (string?)bo.NextFrame("RELAY")["message"]!["data"]);
+        cy.ExpectNoMsg(Quiet); // The refused player is not a member.
+
+        room.Tell(new RoomActor.Leave(2, null), bo.Ref);
+        bo.NextFrame("LEFT");
+        ada.NextFrame("PRESENCE");
+        room.Tell(new RoomDirectory.Join(Room, new PlayerInfo(3, "Cy"), cy.Ref, null), cy.Ref);
+        Assert.Equal([(1L, "Ada"), (3L, "Cy")], RoomFrames.Members(RoomFrames.Decode(cy.ExpectMsg<ClientActor.JoinedRoom>().Frame)));
+    }
+
+    [Fact]
+    public void A_relay_reaches_every_other_member_once_as_the_same_bytes_from_the_server_side_user_id()
+    {
+        var (room, _) = Start();
+        var ada = Join(room, 1, "Ada");
+        var others = new[] { Join(room, 2, "Bo"), Join(room, 3, "Cy"), Join(room, 4, "Di") };
+        DrainPresence(ada, 3);
+        DrainPresence(others[0], 2);
+        DrainPresence(others[1], 1);
+        const string data = """{"x":10,"y":4.50,"from":99,"big":9007199254740993}""";
+
+        room.Tell(new RoomActor.Relay(1, Raw(data), Id("3")), ada.Ref);
+
+        var sends = others.Select(o => o.ExpectMsg<ClientActor.Send>()).ToList();
+        foreach (var send in sends)
+        {
+            Assert.Same(sends[0].Frame, send.Frame); // Encoded once for everyone.
+        }
+
+        var relay = RoomFrames.Decode(sends[0].Frame);
+        Assert.Equal("RELAY", (string?)relay["cmd"]);
+        Assert.Equal(Room, (string?)relay["message"]!["room"]);
+        Assert.Equal(1, (long)relay["message"]!["from"]!); // Not the 99 the client put in data.
+        Assert.Null(relay["id"]); // A push: the sender's id is not passed on.
+        Assert.Contains("\"data\":" + data, Encoding.UTF8.GetString(sends[0].Frame)); // Byte for byte.
+        foreach (var other in others)
+        {
+            other.ExpectNoMsg(Quiet);
+        }
+
+        ada.ExpectNoMsg(Quiet); // The sender does not get its own relay back.
+    }
+
+    [Fact]
+    public void Relays_from_one_member_arrive_in_the_order_sent()
+    {
+        var (room, _) = Start();
+        var ada = Join(room, 1, "Ada");
+        var bo = Join(room, 2, "Bo");
+        var cy = Join(room, 3, "Cy");
+        DrainPresence(ada, 2);
+        DrainPresence(bo, 1);
+
+        for (var i = 0; i < 200; i++)
+        {
+            room.Tell(new RoomActor.Relay(1, Raw(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), null), ada.Ref);
+        }
+
+        foreach (var other in new[] { bo, cy })
+        {
+            var received = Enumerable.Range(0, 200).Select(_ => (int)other.NextFrame("RELAY")["message"]!["data"]!).ToList();
+            Assert.Equal(Enumerable.Range(0, 200), received);
+        }
+    }
+
+    [Fact]
+    public void A_relay_from_a_non_member_is_answered_not_in_room_and_reaches_nobody()
+    {
+        var (room, _) = Start();
+        var ada = Join(room, 1, "Ada");
+        var stranger = CreateTestProbe();
+
+        room.Tell(new RoomActor.Relay(7, Raw("{}"), Id("\"r1\"")), stranger.Ref);
+
+        var error = stranger.NextError("not_in_room");
+        Assert.Contains(Room, (string?)error["message"]!["detail"]);
+        Assert.Equal("r1", (string?)error["id"]);
+        ada.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void Leave_answers_left_with_the_id_tells_the_others_and_ends_the_relays()
+    {
+        var (room, directory) = Start();
+        var ada = Join(room, 1, "Ada");
+        var bo = Join(room, 2, "Bo");
+        var cy = Join(room, 3, "Cy");
+        DrainPresence(ada, 2);
+        DrainPresence(bo, 1);
+        directory.ReceiveN(3);
+
+        room.Tell(new RoomActor.Leave(2, Id("{\"n\":1}")), bo.Ref);
+
+        var left = bo.NextFrame("LEFT");
+        Assert.Equal(Room, (string?)left["message"]!["room"]);
+        Assert.Equal(1, (int)left["id"]!["n"]!);
+        foreach (var other in new[] { ada, cy })
+        {
+            var presence = other.NextFrame("PRESENCE");
+            Assert.Equal(Room, (string?)presence["message"]!["room"]);
+            Assert.Equal(2, (long)presence["message"]!["left"]!["user_id"]!);
+            Assert.Null(presence["message"]!["joined"]);
+        }
+
+        Assert.Equal(2, directory.ExpectMsg<RoomDirectory.MemberCount>().Count);
+
+        room.Tell(new RoomActor.Relay(1, Raw("\"after\""), null), ada.Ref);
+        Assert.Equal("after", (string?)cy.NextFrame("RELAY")["message"]!["data"]);
+        bo.ExpectNoMsg(Quiet);
+        Assert.Equal([(1L, "Ada"), (3L, "Cy")], RoomFrames.Members(Who(room, ada)));
+    }
+
+    [Fact]
+    public void Leave_from_a_non_member_is_answered_not_in_room_with_the_id()
+    {
+        var (room, _) = Start();
+        var ada = Join(room, 1, "Ada");
+        var stranger = CreateTestProbe();
+
+        room.Tell(new RoomActor.Leave(7, Id("\"bye\"")), stranger.Ref);
+
+        Assert.Equal("bye", (string?)stranger.NextError("not_in_room")["id"]);
+        ada.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void A_member_whose_actor_stops_leaves_with_the_same_presence_as_leave()
+    {
+        var (room, directory) = Start();
+        var ada = Join(room, 1, "Ada");
+        var bo = Join(room, 2, "Bo");
+        ada.NextFrame("PRESENCE");
+        directory.ReceiveN(2);
+        Watch(bo.Ref);
+
+        Sys.Stop(bo.Ref); // The player disconnected: its client actor stops without sending LEAVE.
+        ExpectTerminated(bo.Ref);
+
+        var presence = ada.NextFrame("PRESENCE");
+        Assert.Equal(2, (long)presence["message"]!["left"]!["user_id"]!);
+        Assert.Equal(1, directory.ExpectMsg<RoomDirectory.MemberCount>().Count);
+        Assert.Equal([(1L, "Ada")], RoomFrames.Members(Who(room, ada)));
+
+        Watch(ada.Ref);
+        Sys.Stop(ada.Ref);
+        ExpectTerminated(ada.Ref);
+        Assert.Equal(0, directory.ExpectMsg<RoomDirectory.MemberCount>().Count);
+        Assert.Equal(new RoomDirectory.Empty(Room, 2), directory.ExpectMsg<RoomDirectory.Empty>());
+    }
+
+    [Fact]
+    public void The_directory_hears_every_member_count_and_empty_with_all_joins_seen_refused_ones_included()
+    {
+        var (room, directory) = Start(maxMembers: 2);
+        var ada = Join(room, 1, "Ada");
+        var bo = Join(room, 2, "Bo");
+        var cy = CreateTestProbe();
+        room.Tell(new RoomDirectory.Join(Room, new PlayerInfo(3, "Cy"), cy.Ref, null), cy.Ref); // room_full
+        cy.ExpectMsg<ClientActor.JoinRefused>();
+        room.Tell(new RoomDirectory.Join(Room, new PlayerInfo(1, "Ada"), ada.Ref, null), ada.Ref); // already_in_room
+
+        room.Tell(new RoomActor.Leave(1, null), ada.Ref);
+        room.Tell(new RoomActor.Leave(2, null), bo.Ref);
+
+        Assert.Equal([1, 2, 1, 0], [.. Enumerable.Range(0, 4).Select(_ => directory.ExpectMsg<RoomDirectory.MemberCount>().Count)]);
+        Assert.Equal(new RoomDirectory.Empty(Room, 4), directory.ExpectMsg<RoomDirectory.Empty>());
+        directory.ExpectNoMsg(Quiet);
+    }
+
+    [Fact]
+    public void Who_lists_the_members_sorted_with_the_id_to_anyone_who_asks()
+    {
+        var (room, _) = Start();
+        Join(room, 8, "Hal");
+        Join(room, 3, "Cy");
+        var stranger = CreateTestProbe();
+
+        room.Tell(new RoomActor.Who(Id("21")), stranger.Ref);
+
+        var who = stranger.NextFrame("WHO");
+        Assert.Equal(Room, (string?)who["message"]!["room"]);
+        Assert.Equal(21, (int)who["id"]!);
+        Assert.Equal([(3L, "Cy"), (8L, "Hal")], RoomFrames.Members(who));
+    }
+
+    private (IActorRef Room, TestProbe Directory) Start(int maxMembers = 16)
+    {
+        var directory = CreateTestProbe();
+        var room = Sys.ActorOf(RoomActor.Props(Room, new RoomSettings(maxMembers, MaxRoomsPerClient: 8, MaxRooms: 100), directory.Ref));
+        return (room, directory);
+    }
+
+    /// <summary>A new member, whose JOIN was accepted.</summary>
+    private TestProbe Join(IActorRef room, long userId, string name)
+    {
+        var client = CreateTestProbe();
+        room.Tell(new RoomDirectory.Join(Room, new PlayerInfo(userId, name), client.Ref, null), client.Ref);
+        client.ExpectMsg<ClientActor.JoinedRoom>();
+        return client;
+    }
+
+    private static void DrainPresence(TestProbe client, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            client.NextFrame("PRESENCE");
+        }
+    }
+
+    private static Newtonsoft.Json.Linq.JObject Who(IActorRef room, TestProbe asker)
+    {
+        room.Tell(new RoomActor.Who(null), asker.Ref);
+        return asker.NextFrame("WHO");
+    }
+
+    private static RawJson Raw(string json) => new(Encoding.UTF8.GetBytes(json));
+
+    private static RawJson Id(string json) => Raw(json);
+}
