@@ -55,6 +55,7 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
     private readonly GameServerSettings _settings;
     private readonly CommandRoutes _routes;
     private readonly Dictionary<string, IActorRef?> _rooms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<Envelope>> _waitingForJoin = new(StringComparer.Ordinal);
     private readonly FrameDecoder _decoder;
     private readonly OutboundQueue _outbound;
     private readonly RateLimiter _rateLimiter;
@@ -102,6 +103,25 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
 
     void IClientSession.Send(byte[] frame) => Enqueue(frame);
 
+    void IClientSession.DeferUntilJoinAnswered(string room, Envelope request)
+    {
+        if (!_waitingForJoin.TryGetValue(room, out var waiting))
+        {
+            _waitingForJoin[room] = waiting = new Queue<Envelope>();
+        }
+
+        // A JOIN is answered within a few actor hops; this bound only matters if the room stalls,
+        // and keeps a client from parking unbounded requests here meanwhile.
+        if (waiting.Count >= _settings.RateLimit.MessageBurst)
+        {
+            var error = new ProtocolError(ErrorCode.RateLimited, $"too many requests for room \"{room}\" while joining it");
+            Enqueue(ServerFrames.Error(error, request.Id));
+            return;
+        }
+
+        waiting.Enqueue(request);
+    }
+
     protected override void PreStart()
     {
         // Death pact both ways: Akka.IO closes the socket if this actor dies, and this actor
@@ -148,16 +168,14 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
                 Enqueue(send.Frame);
                 break;
             case JoinedRoom joined:
-                if (_rooms.ContainsKey(joined.Room))
-                {
-                    _rooms[joined.Room] = joined.RoomActor; // Unless LEAVE came first: then LEFT follows.
-                }
-
+                _rooms[joined.Room] = joined.RoomActor;
                 Enqueue(joined.Frame);
+                DispatchWaitingFor(joined.Room);
                 break;
             case JoinRefused refused:
                 _rooms.Remove(refused.Room);
                 Enqueue(refused.Frame);
+                DispatchWaitingFor(refused.Room);
                 break;
             case Shutdown shutdown:
                 Enqueue(ServerFrames.Shutdown(shutdown.Reason, (int)shutdown.ReconnectAfter.TotalMilliseconds));
@@ -273,6 +291,18 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
             _log.Debug("client {0}: unknown command {1}", UserId, request.Cmd);
             var error = new ProtocolError(ErrorCode.UnknownCmd, $"unknown command \"{request.Cmd}\"");
             Enqueue(ServerFrames.Error(error, request.Id));
+        }
+    }
+
+    /// <summary>The requests about <paramref name="room"/> that waited for its JOIN, now in order; a JOIN among them waits again.</summary>
+    private void DispatchWaitingFor(string room)
+    {
+        if (_waitingForJoin.Remove(room, out var waiting))
+        {
+            foreach (var request in waiting)
+            {
+                Dispatch(request);
+            }
         }
     }
 

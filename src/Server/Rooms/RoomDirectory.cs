@@ -15,8 +15,9 @@ public sealed class RoomDirectory : UntypedActor
     public sealed record Join(string Room, PlayerInfo Player, IActorRef Client, RawJson? Id);
 
     /// <summary>
-    /// Deliver <paramref name="Message"/> to the room, keeping the sender. A client uses this while
-    /// its JOIN is still on the way, so the message reaches the room after the JOIN.
+    /// Deliver <paramref name="Message"/> to the room by name, keeping the sender: WHO, which
+    /// anyone may ask about any room. A room that does not exist answers as an empty one (WHO) or
+    /// with not_in_room (anything else).
     /// </summary>
     public sealed record ToRoom(string Room, object Message);
 

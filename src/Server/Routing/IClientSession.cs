@@ -1,6 +1,7 @@
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Configuration;
 using Akka.Actor;
+using Envelope = ActorGameServer.Protocol.Envelope;
 
 namespace ActorGameServer.Server.Routing;
 
@@ -14,7 +15,7 @@ public interface IClientSession
 
     /// <summary>
     /// The rooms this player is in, by name, with the room's actor; null while the JOIN is on its
-    /// way (send through <see cref="RoomDirectory"/> until then, so it arrives after the JOIN).
+    /// way (requests about the room wait until then: <see cref="DeferUntilJoinAnswered"/>).
     /// </summary>
     IDictionary<string, IActorRef?> Rooms { get; }
 
@@ -29,4 +30,10 @@ public interface IClientSession
 
     /// <summary>Queues a complete frame for this client, in order after everything queued before.</summary>
     void Send(byte[] frame);
+
+    /// <summary>
+    /// Holds <paramref name="request"/> until the room answers this player's pending JOIN of
+    /// <paramref name="room"/>, then dispatches it again, in the order the requests arrived.
+    /// </summary>
+    void DeferUntilJoinAnswered(string room, Envelope request);
 }

@@ -1,5 +1,7 @@
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Rooms;
+using Akka.Actor;
+using Envelope = ActorGameServer.Protocol.Envelope;
 
 namespace ActorGameServer.Server.Routing;
 
@@ -8,7 +10,7 @@ internal static class RoomCommands
 {
     public static void Join(IClientSession session, Envelope request)
     {
-        if (!TryGetRoom(session, request, out var room))
+        if (!TryGetRoom(session, request, out var room) || DeferWhileJoining(session, room, request))
         {
             return;
         }
@@ -30,19 +32,19 @@ internal static class RoomCommands
 
     public static void Leave(IClientSession session, Envelope request)
     {
-        if (TryGetJoinedRoom(session, request, out var room))
+        if (TryGetRoom(session, request, out var room) && !DeferWhileJoining(session, room, request) && TryGetMembership(session, request, room, out var roomActor))
         {
-            SendToRoom(session, room, new RoomActor.Leave(session.Player.UserId, request.Id));
+            roomActor.Tell(new RoomActor.Leave(session.Player.UserId, request.Id), session.Self);
             session.Rooms.Remove(room);
         }
     }
 
     public static void Relay(IClientSession session, Envelope request)
     {
-        if (TryGetJoinedRoom(session, request, out var room))
+        if (TryGetRoom(session, request, out var room) && !DeferWhileJoining(session, room, request) && TryGetMembership(session, request, room, out var roomActor))
         {
             var data = MessageFields.GetRaw(request.Message, "data") ?? RawJson.Null;
-            SendToRoom(session, room, new RoomActor.Relay(session.Player.UserId, data, request.Id));
+            roomActor.Tell(new RoomActor.Relay(session.Player.UserId, data, request.Id), session.Self);
         }
     }
 
@@ -57,17 +59,21 @@ internal static class RoomCommands
         }
     }
 
-    /// <summary>Straight to the room once joined; through the directory while the JOIN is on its way.</summary>
-    private static void SendToRoom(IClientSession session, string room, object message)
+    /// <summary>
+    /// While this player's JOIN of <paramref name="room"/> is on its way, requests about that room
+    /// wait in the client and run when the room answers. Sending them to the room by another path
+    /// (through the directory) could let a later RELAY overtake an earlier one; waiting keeps every
+    /// request in the order the player sent it, whatever the room decides.
+    /// </summary>
+    private static bool DeferWhileJoining(IClientSession session, string room, Envelope request)
     {
-        if (session.Rooms[room] is { } roomActor)
+        if (session.Rooms.TryGetValue(room, out var roomActor) && roomActor is null)
         {
-            roomActor.Tell(message, session.Self);
+            session.DeferUntilJoinAnswered(room, request);
+            return true;
         }
-        else
-        {
-            session.RoomDirectory.Tell(new RoomDirectory.ToRoom(room, message), session.Self);
-        }
+
+        return false;
     }
 
     private static bool TryGetRoom(IClientSession session, Envelope request, out string room)
@@ -89,19 +95,16 @@ internal static class RoomCommands
         return true;
     }
 
-    private static bool TryGetJoinedRoom(IClientSession session, Envelope request, out string room)
+    private static bool TryGetMembership(IClientSession session, Envelope request, string room, out IActorRef roomActor)
     {
-        if (!TryGetRoom(session, request, out room))
+        if (session.Rooms.TryGetValue(room, out var joined) && joined is not null)
         {
-            return false;
+            roomActor = joined;
+            return true;
         }
 
-        if (!session.Rooms.ContainsKey(room))
-        {
-            Reply.Error(session, request, ErrorCode.NotInRoom, $"you are not in room \"{room}\"");
-            return false;
-        }
-
-        return true;
+        Reply.Error(session, request, ErrorCode.NotInRoom, $"you are not in room \"{room}\"");
+        roomActor = ActorRefs.Nobody;
+        return false;
     }
 }
