@@ -1,0 +1,165 @@
+using ActorGameServer.Client;
+using ActorGameServer.Server.Tests.Support;
+
+namespace ActorGameServer.Server.Tests.EndToEnd;
+
+/// <summary>RELAY between many real clients in many rooms: exactly once, in order per sender, byte for byte.</summary>
+public sealed class RelayTests : IAsyncLifetime
+{
+    private const string End = "\"end\"";
+
+    private TestServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await TestServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    /// <summary>
+    /// A numbered payload with what a naive server would mangle: a non-ASCII string with escapes,
+    /// an integer a double cannot hold, a decimal with a trailing zero.
+    /// </summary>
+    private static string Data(int seq) =>
+        $$"""{"seq":{{seq}},"big":9007199254740993,"text":"Grüße, 世界 🎮 \"q\" \u00e9\n","exact":1.50,"list":[-0.0,1e400,null]}""";
+
+    [Fact]
+    public async Task Twenty_rooms_of_eight_each_member_gets_every_other_members_relays_exactly_once_in_order()
+    {
+        const int rooms = 20;
+        const int members = 8;
+        const int count = 50;
+        var players = new GameClient[rooms][];
+        try
+        {
+            // Rooms fill concurrently; within a room members join one after another.
+            await Task.WhenAll(Enumerable.Range(0, rooms).Select(async r =>
+            {
+                players[r] = new GameClient[members];
+                for (var m = 0; m < members; m++)
+                {
+                    players[r][m] = await _server.ConnectPlayerAsync($"r{r}-m{m}");
+                    await players[r][m].JoinAsync($"room-{r}").Soon();
+                }
+            }));
+            // Each member was told of exactly the members who joined after it, and of nothing else.
+            await Task.WhenAll(Enumerable.Range(0, rooms).SelectMany(r => Enumerable.Range(0, members).Select(async m =>
+            {
+                var expected = players[r][(m + 1)..].Select(p => Players.Canon("PRESENCE", $$$"""{"room":"room-{{{r}}}","joined":{"user_id":{{{p.UserId}}},"name":"r{{{r}}}-m{{{Array.IndexOf(players[r], p)}}}"}}"""));
+                Assert.Equal(expected, (await players[r][m].DrainAsync()).Select(Players.Canon));
+            })));
+
+            // Everyone relays at once, and reads until it has every other member's end marker.
+            var all = players.SelectMany((room, r) => room.Select(p => (Player: p, Room: $"room-{r}"))).ToArray();
+            var received = await Task.WhenAll(all.Select(async x =>
+            {
+                var reading = Task.Run(() => ReadUntilEndsAsync(x.Player, members - 1));
+                for (var seq = 0; seq < count; seq++)
+                {
+                    await x.Player.RelayAsync(x.Room, Data(seq));
+                }
+
+                await x.Player.RelayAsync(x.Room, End);
+                return await reading.Soon();
+            }));
+
+            // Every relay anyone sent has now been fanned out (each sender's end marker came after
+            // its relays), so a sentinel shows whether anything went to a client it should not.
+            await Task.WhenAll(all.Select(x => x.Player.AssertNothingPendingAsync()));
+
+            var expectedData = Enumerable.Range(0, count).Select(Data).ToList();
+            for (var i = 0; i < all.Length; i++)
+            {
+                var (player, room) = all[i];
+                var others = players[i / members].Where(p => p != player).Select(p => p.UserId).Order();
+                Assert.Equal(others, received[i].Keys.Order());
+                foreach (var (from, relays) in received[i])
+                {
+                    Assert.All(relays, relay => Assert.Equal(room, relay.Room));
+                    // Byte-identical data, none missing, none twice, in the order sent.
+                    Assert.Equal(expectedData, relays.Select(relay => relay.Data).ToList());
+                }
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(players.Where(room => room is not null).SelectMany(room => room).Where(p => p is not null).Select(p => p.DisposeAsync().AsTask()));
+        }
+
+        await _server.WaitForOnlineCountAsync(0);
+    }
+
+    [Theory]
+    [InlineData("\"héllo wörld 🎮 \\\"quoted\\\" \\u00e9 \\ud83c\\udfae\"")]
+    [InlineData("9007199254740993")]
+    [InlineData("-12345678901234567890123456789")]
+    [InlineData("1.50")]
+    [InlineData("1e400")]
+    [InlineData("[1,2,{\"z\":null},[]]")]
+    [InlineData("{\"from\":999,\"user_id\":999,\"room\":\"elsewhere\"}")]
+    [InlineData("null")]
+    [InlineData("false")]
+    public async Task Relay_data_arrives_byte_for_byte_with_the_real_sender_and_room(string data)
+    {
+        await using var sender = await _server.ConnectPlayerAsync();
+        await using var receiver = await _server.ConnectPlayerAsync();
+        await receiver.JoinAsync("bytes").Soon();
+        await sender.JoinAsync("bytes").Soon();
+        Assert.Equal("PRESENCE", (await receiver.NextAsync()).Cmd);
+
+        await sender.RelayAsync("bytes", data);
+
+        var relay = await receiver.NextAsync();
+        Assert.Equal("RELAY", relay.Cmd);
+        Assert.Equal(data, relay.Message.GetProperty("data").GetRawText());
+        Assert.Equal(sender.UserId, relay.Message.GetProperty("from").GetInt64());
+        Assert.Equal("bytes", relay.Message.GetProperty("room").GetString());
+        await sender.AssertNothingPendingAsync(); // The sender does not get its own relay back.
+    }
+
+    private sealed record Relayed(string Room, string Data);
+
+    /// <summary>
+    /// Reads pushes until <paramref name="senders"/> end markers arrived, grouping relays by
+    /// <c>from</c>. Any other push fails, except PRESENCE when <paramref name="keepPresence"/>
+    /// (recorded under -user_id, so it can be checked before that user's relays).
+    /// </summary>
+    private static async Task<Dictionary<long, List<Relayed>>> ReadUntilEndsAsync(GameClient client, int senders, bool keepPresence = false)
+    {
+        var bySender = new Dictionary<long, List<Relayed>>();
+        var ends = new HashSet<long>();
+        while (ends.Count < senders)
+        {
+            var frame = await client.NextAsync();
+            if (keepPresence && frame.Cmd == "PRESENCE" && frame.Message.TryGetProperty("joined", out var joined))
+            {
+                var joiner = joined.GetProperty("user_id").GetInt64();
+                Assert.False(bySender.ContainsKey(joiner), $"user {joiner}'s relays arrived before its PRESENCE joined");
+                bySender.Add(-joiner, []);
+                continue;
+            }
+
+            if (frame.Cmd != "RELAY")
+            {
+                Assert.Fail($"user {client.UserId} got an unexpected {Players.Canon(frame)}");
+            }
+
+            var from = frame.Message.GetProperty("from").GetInt64();
+            Assert.NotEqual(client.UserId, from);
+            var data = frame.Message.GetProperty("data").GetRawText();
+            if (data == End)
+            {
+                Assert.True(ends.Add(from), $"user {from}'s end marker arrived twice");
+                continue;
+            }
+
+            Assert.False(ends.Contains(from), $"user {from} relayed after its end marker");
+            if (!bySender.TryGetValue(from, out var list))
+            {
+                bySender[from] = list = [];
+            }
+
+            list.Add(new Relayed(frame.Message.GetProperty("room").GetString()!, data));
+        }
+
+        return bySender;
+    }
+}
