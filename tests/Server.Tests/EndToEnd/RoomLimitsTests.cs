@@ -209,7 +209,8 @@ public sealed class RoomLimitsTests : IAsyncLifetime
             // After leaving, the same holds.
             await player.JoinAsync("members-only").Soon();
             await player.LeaveAsync("members-only").Soon();
-            await member.DrainAsync();
+            Assert.Equal("PRESENCE", (await member.NextAsync()).Cmd); // joined
+            Assert.Equal("PRESENCE", (await member.NextAsync()).Cmd); // left (told after the LEFT reply)
             await player.LeaveAsync("members-only").ExpectErrorAsync("not_in_room");
             await player.RequestAsync("RELAY", """{"room":"members-only","data":"late"}""").ExpectErrorAsync("not_in_room");
 
