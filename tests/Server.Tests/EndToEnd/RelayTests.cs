@@ -87,6 +87,76 @@ public sealed class RelayTests : IAsyncLifetime
         await _server.WaitForOnlineCountAsync(0);
     }
 
+    [Fact]
+    public async Task Relays_sent_right_after_join_before_joined_arrives_reach_the_others_in_order()
+    {
+        // The protocol lets a member relay as soon as it has sent JOIN; a game keeps relaying
+        // after JOINED. The room must see one member's relays in the order sent, also when the
+        // server's room directory is busy (here with WHO requests for a room nobody is in,
+        // standing in for other players' lobby traffic) while the JOIN is on its way.
+        const int rooms = 10;
+        const int senders = 7;
+        const int count = 20;
+        const int busywork = 200;
+        var observers = new GameClient[rooms];
+        var joiners = new GameClient[rooms * senders];
+        try
+        {
+            for (var r = 0; r < rooms; r++)
+            {
+                observers[r] = await _server.ConnectPlayerAsync();
+                await observers[r].JoinAsync($"busy-{r}").Soon();
+            }
+
+            for (var i = 0; i < joiners.Length; i++)
+            {
+                joiners[i] = await _server.ConnectPlayerAsync();
+            }
+
+            var reading = observers.Select(o => Task.Run(() => ReadUntilEndsAsync(o, senders, keepPresence: true))).ToArray();
+            await Task.WhenAll(joiners.Select(async (joiner, i) =>
+            {
+                var room = $"busy-{i % rooms}";
+                var joined = joiner.JoinAsync(room); // Not awaited: the first half follows at once,
+                for (var w = 0; w < busywork; w++)
+                {
+                    await joiner.SendAsync("WHO", """{"room":"nobody-here"}""");
+                }
+
+                for (var seq = 0; seq < count / 2; seq++)
+                {
+                    await joiner.RelayAsync(room, Data(seq));
+                }
+
+                await joined.Soon(); // the second half once the player knows it is in.
+                for (var seq = count / 2; seq < count; seq++)
+                {
+                    await joiner.RelayAsync(room, Data(seq));
+                }
+
+                await joiner.RelayAsync(room, End);
+            }));
+
+            var expectedData = Enumerable.Range(0, count).Select(Data).ToList();
+            for (var r = 0; r < rooms; r++)
+            {
+                var received = await reading[r].Soon();
+                var mine = joiners.Where((_, i) => i % rooms == r).Select(j => j.UserId).Order();
+                Assert.Equal(mine, received.Keys.Where(k => k > 0).Order());
+                foreach (var (from, relays) in received.Where(kv => kv.Key > 0))
+                {
+                    Assert.Equal(expectedData, relays.Select(relay => relay.Data).ToList());
+                }
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(observers.Concat(joiners).Where(p => p is not null).Select(p => p.DisposeAsync().AsTask()));
+        }
+
+        await _server.WaitForOnlineCountAsync(0);
+    }
+
     [Theory]
     [InlineData("\"héllo wörld 🎮 \\\"quoted\\\" \\u00e9 \\ud83c\\udfae\"")]
     [InlineData("9007199254740993")]
