@@ -58,15 +58,37 @@ internal static class RoomsScenario
         await Task.WhenAll(members.Select((m, i) => Task.Run(() => SendAsync(m, start + (long)(period * i / count), period, window))));
         await sampling;
 
-        // Deliveries still in flight: wait until every one sent in the window has arrived, or --drain.
+        // Deliveries still in flight: wait until every one sent in the window has arrived, or
+        // none has arrived for 2 s (the rest are lost), or --drain has passed (an overloaded
+        // server can be many seconds behind; what is missing then is late, maybe not lost).
         var expected = members.Sum(m => m.SentInWindow) * (options.Members - 1);
         var drainStarted = Stopwatch.GetTimestamp();
-        while (members.Sum(m => m.ReceivedInWindow) < expected && Stopwatch.GetElapsedTime(drainStarted) < options.Drain)
+        var lastProgress = drainStarted;
+        var received = members.Sum(m => m.ReceivedInWindow);
+        var drainEnd = "all arrived";
+        while (received < expected)
         {
             await Task.Delay(20);
+            var now = members.Sum(m => m.ReceivedInWindow);
+            if (now > received)
+            {
+                received = now;
+                lastProgress = Stopwatch.GetTimestamp();
+            }
+            else if (Stopwatch.GetElapsedTime(lastProgress) >= TimeSpan.FromSeconds(2))
+            {
+                drainEnd = "nothing arrived for 2 s";
+                break;
+            }
+
+            if (Stopwatch.GetElapsedTime(drainStarted) >= options.Drain)
+            {
+                drainEnd = "--drain limit reached; still arriving, so part of this is late rather than lost";
+                break;
+            }
         }
 
-        var drained = Stopwatch.GetElapsedTime(drainStarted);
+        var drained = (Stopwatch.GetElapsedTime(drainStarted), drainEnd);
         await stopReceiving.CancelAsync();
         await Task.WhenAll(receivers);
         foreach (var member in members)
@@ -77,7 +99,7 @@ internal static class RoomsScenario
         Report(options, members, setup, drained, before!, after!);
     }
 
-    private static void Report(Options options, Member[] members, TimeSpan setup, TimeSpan drained, Sample before, Sample after)
+    private static void Report(Options options, Member[] members, TimeSpan setup, (TimeSpan Time, string End) drained, Sample before, Sample after)
     {
         var count = members.Length;
         var seconds = options.Duration.TotalSeconds;
@@ -94,7 +116,7 @@ internal static class RoomsScenario
 
         Console.WriteLine($"rooms: {options.Rooms} rooms x {options.Members} members ({count} clients, {options.Client} receive), RELAY at {options.Hz:F0} Hz each, {seconds:F0} s measured after {options.Warmup.TotalSeconds:F0} s warm-up; set up in {setup.TotalSeconds:F1} s");
         Console.WriteLine($"  relays sent: {sent} ({sent / seconds:F0}/s of {count * options.Hz:F0}/s scheduled); missed ticks: {members.Sum(m => m.MissedTicks)}; send lateness p50 {lateness.PercentileMs(50):F3} ms, p99 {lateness.PercentileMs(99):F3} ms, max {lateness.PercentileMs(100):F3} ms");
-        Console.WriteLine($"  deliveries: expected {expected} (sent x {options.Members - 1}), received {received} ({received / seconds:F0}/s), lost {expected - received} (drain waited {drained.TotalSeconds:F2} s)");
+        Console.WriteLine($"  deliveries: expected {expected} (sent x {options.Members - 1}), received {received} ({received / seconds:F0}/s), lost {expected - received} (drain {drained.Time.TotalSeconds:F2} s: {drained.End})");
         Console.WriteLine($"  out-of-order or duplicate: {members.Sum(m => m.Disordered)} in {members.Sum(m => m.DisorderedPairs.Count)} (sender, receiver) pairs; gaps in sequence: {members.Sum(m => m.Gaps)}; from a non-member: {members.Sum(m => m.Strangers)}");
         Console.WriteLine($"  delivery latency: {latencies.Summary()}");
         Console.WriteLine($"  errors: {members.Sum(m => m.ErrorFrames)} ERROR frames, {members.Count(m => m.Failure is not null)} clients failed");
