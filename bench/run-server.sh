@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
-# Starts the Release server on 127.0.0.1:9400 in the background with a bench config; prints its PID.
-# usage: bench/run-server.sh bench/throughput.hocon   (log in /tmp/ags-bench-server.log)
+# Starts the Release server on 127.0.0.1 in the background with a bench config; prints its PID.
+# usage: [BENCH_PORT=9400] bench/run-server.sh bench/throughput.hocon   (log in /tmp/ags-bench-server-PORT.log)
+# Refuses a port that something already listens on, so a load run never measures another server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+port="${BENCH_PORT:-9400}"
+log="/tmp/ags-bench-server-$port.log"
+if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+  echo "port $port is already in use; set BENCH_PORT to another port" >&2
+  exit 1
+fi
 dotnet build -c Release src/Server >/dev/null
-GAME_SERVER_HOST=127.0.0.1 GAME_SERVER_PORT=9400 GAME_SERVER_LOGLEVEL=WARNING \
+GAME_SERVER_HOST=127.0.0.1 GAME_SERVER_PORT="$port" GAME_SERVER_LOGLEVEL=WARNING \
   dotnet src/Server/bin/Release/net10.0/ActorGameServer.Server.dll --config "${1:-bench/loopback.hocon}" \
-  > /tmp/ags-bench-server.log 2>&1 &
+  > "$log" 2>&1 &
 pid=$!
-for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/9400) 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+if ! kill -0 "$pid" 2>/dev/null; then
+  echo "the server exited; see $log" >&2
+  tail -3 "$log" >&2
+  exit 1
+fi
 echo "$pid"

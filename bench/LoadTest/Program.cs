@@ -18,6 +18,7 @@ await (options.Scenario switch
     "cycles" => CyclesScenario.RunAsync(options),
     "slow-reader" => SlowReaderScenario.RunAsync(options),
     "shutdown" => ShutdownScenario.RunAsync(options),
+    "rooms" => RoomsScenario.RunAsync(options),
     _ => throw new ArgumentException($"unknown scenario {options.Scenario}"),
 });
 return 0;
