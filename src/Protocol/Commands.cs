@@ -1,3 +1,6 @@
+using System.Text;
+using System.Text.Json;
+
 namespace ActorGameServer.Protocol;
 
 /// <summary>The <c>cmd</c> values of the protocol, in one place.</summary>
@@ -22,4 +25,27 @@ public static class Commands
     public const string Presence = "PRESENCE";
     public const string Error = "ERROR";
     public const string Shutdown = "SHUTDOWN";
+
+    // Most frequent first: a game's frames are mostly PING and RELAY.
+    private static readonly (byte[] Utf8, string Name)[] Known =
+        [.. new[] { Ping, Relay, Direct, Pong, Join, Leave, Hello, Rooms, Who, Welcome, HelloOk, Joined, Left, Presence, Error, Shutdown }
+            .Select(name => (Encoding.UTF8.GetBytes(name), name))];
+
+    /// <summary>
+    /// The constant for the string value under <paramref name="reader"/> when it is one of the
+    /// protocol's commands, else null. Every frame names its command, so matching the bytes
+    /// instead of allocating a new string saves an allocation per frame on the hot path.
+    /// </summary>
+    internal static string? KnownOrNull(ref Utf8JsonReader reader)
+    {
+        foreach (var (utf8, name) in Known)
+        {
+            if (reader.ValueTextEquals(utf8))
+            {
+                return name;
+            }
+        }
+
+        return null;
+    }
 }

@@ -70,7 +70,7 @@ public static class EnvelopeParser
             var valueType = reader.TokenType;
             if (isCmd && !cmdSeen && valueType == JsonTokenType.String)
             {
-                cmd = reader.GetString();
+                cmd = Commands.KnownOrNull(ref reader) ?? reader.GetString();
             }
 
             reader.Skip();

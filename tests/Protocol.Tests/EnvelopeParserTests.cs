@@ -48,6 +48,25 @@ public sealed class EnvelopeParserTests
         Assert.Equal("PING", Parse("""{"cmd":"\u0050ING"}""").Cmd);
     }
 
+    [Theory]
+    [InlineData("""{"cmd":"PING"}""", "PING")]
+    [InlineData("""{"cmd":"RELAY"}""", "RELAY")]
+    [InlineData("""{"cmd":"\u0050ING"}""", "PING")]
+    public void A_known_command_is_the_protocol_constant_not_a_new_string(string json, string expected)
+    {
+        Assert.Same(string.IsInterned(expected), Parse(json).Cmd);
+    }
+
+    [Theory]
+    [InlineData("""{"cmd":"PINGS"}""", "PINGS")]
+    [InlineData("""{"cmd":"PIN"}""", "PIN")]
+    [InlineData("""{"cmd":"ping"}""", "ping")]
+    [InlineData("""{"cmd":""}""", "")]
+    public void An_unknown_command_keeps_its_exact_text(string json, string expected)
+    {
+        Assert.Equal(expected, Parse(json).Cmd);
+    }
+
     [Fact]
     public void Nesting_up_to_the_limit_is_accepted()
     {
