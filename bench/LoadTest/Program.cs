@@ -34,6 +34,13 @@ catch (ArgumentException e)
     Console.Error.WriteLine(e.Message);
     return 1;
 }
+catch (Exception e) when (e is InvalidDataException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+{
+    // Could not even set up (server not listening, or it does not speak what the scenario needs,
+    // like rooms against bench/Baseline): no result to report.
+    Console.Error.WriteLine($"{options.EffectiveScenario} failed to set up: {e.Message}");
+    return 2;
+}
 
 result.Print(options.Json == "-" ? Console.Error : Console.Out);
 if (options.Json == "-")
