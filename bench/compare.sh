@@ -72,8 +72,12 @@ run() {
   if [[ $server == actor ]]; then start_actor "$config"; port="$actor_port"; else start_baseline; port="$baseline_port"; fi
   sleep 1
   echo "== $name on $server (pid $server_pid): $*" >&2
-  "${lt[@]}" "$@" --port "$port" --server-pid "$server_pid" --json "$results/$server-$name.json" \
-    || echo "!! $name on $server failed (exit $?)" >&2
+  # In the background and waited for, so a signal to this script runs the trap at once and the
+  # trap stops the load generator too.
+  "${lt[@]}" "$@" --port "$port" --server-pid "$server_pid" --json "$results/$server-$name.json" &
+  local lt_pid=$!
+  started+=("$lt_pid")
+  wait "$lt_pid" || echo "!! $name on $server failed (exit $?)" >&2
   stop_server "$server_pid"
 }
 
