@@ -79,7 +79,9 @@ def main():
         row(s, "p99 ms", get(a, "latency", "p99Ms"), get(b, "latency", "p99Ms"), 3, note="lower is better")
         row(s, "p50 ms", get(a, "latency", "p50Ms"), get(b, "latency", "p50Ms"), 3)
         row(s, "p99.9 ms", get(a, "latency", "p999Ms"), get(b, "latency", "p999Ms"), 3)
-        row(s, "replies/s", get(a, "throughput"), get(b, "throughput"), 0)
+        offered = lambda r: None if r is None else f"{fmt(get(r, 'extra', 'sentPerSecond'), 0)}"
+        row(s, "replies/s", get(a, "throughput"), get(b, "throughput"), 0,
+            note=f"PINGs/s sent of {fmt(o['clients'] * o['hz'], 0)} scheduled: {offered(a) or '—'} / {offered(b) or '—'}")
         row(s, "missed ticks (generator late)", get(a, "missedTicks"), get(b, "missedTicks"), 0, show_ratio=False)
         row(s, "server CPU µs per reply", get(a, "server", "cpuMicrosecondsPerOperation"),
             get(b, "server", "cpuMicrosecondsPerOperation"), 2)
