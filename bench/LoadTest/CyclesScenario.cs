@@ -7,7 +7,7 @@ namespace ActorGameServer.LoadTest;
 /// <summary>Connect, play a little, leave in one of four ways, many times: does the server give everything back?</summary>
 internal static class CyclesScenario
 {
-    public static async Task RunAsync(Options options)
+    public static async Task<ScenarioResult> RunAsync(Options options)
     {
         var before = ServerProcessStats.Read(options.ServerPid);
         var started = Stopwatch.GetTimestamp();
@@ -28,11 +28,26 @@ internal static class CyclesScenario
         var elapsed = Stopwatch.GetElapsedTime(started);
         await Task.Delay(TimeSpan.FromSeconds(3)); // Let the last closes finish.
         var after = ServerProcessStats.Read(options.ServerPid);
-        Console.WriteLine($"cycles: {options.Cycles} connect/leave cycles (clean, reset, half a frame, instant) in {elapsed.TotalSeconds:F1} s, {failures} failed");
+        var extra = new SortedDictionary<string, double> { ["cycles"] = options.Cycles };
         if (before is not null && after is not null)
         {
-            Console.WriteLine($"  server sockets {before.Sockets} -> {after.Sockets} (leaked: {after.Sockets - before.Sockets}); RSS {before.RssKb / 1024.0:F1} MB -> {after.RssKb / 1024.0:F1} MB");
+            extra["socketsLeaked"] = after.Sockets - before.Sockets;
         }
+
+        return new ScenarioResult
+        {
+            Scenario = "cycles",
+            Description = $"{options.Cycles} connect/leave cycles (clean, reset, half a frame, instant) in {elapsed.TotalSeconds:F1} s, {failures} failed; sockets counted 3 s after the last",
+            Options = options.Describe(),
+            DurationSeconds = Math.Round(elapsed.TotalSeconds, 3),
+            Operation = "cycles",
+            Operations = options.Cycles - failures,
+            Throughput = Math.Round((options.Cycles - failures) / elapsed.TotalSeconds, 1),
+            Errors = failures,
+            FailedClients = failures,
+            Server = ServerUsage.Between(options.ServerPid, before, after, options.Cycles, elapsed.TotalSeconds),
+            Extra = extra,
+        };
     }
 
     private static async Task CycleAsync(Options options, int i, CancellationToken ct)

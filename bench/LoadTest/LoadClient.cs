@@ -26,6 +26,9 @@ internal sealed class LoadClient : IAsyncDisposable
     public async Task SendAsync(string json, CancellationToken cancellationToken = default) =>
         await _socket.SendAsync(FrameWriter.Frame(Encoding.UTF8.GetBytes(json)), cancellationToken);
 
+    /// <summary>A blocking send of a complete frame, for callers on their own thread.</summary>
+    public void Send(byte[] frame) => _socket.Send(frame);
+
     public async Task SendRawAsync(byte[] bytes, CancellationToken cancellationToken = default) =>
         await _socket.SendAsync(bytes, cancellationToken);
 

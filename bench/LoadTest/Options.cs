@@ -12,7 +12,10 @@ internal sealed record Options
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(2);
     public int Flooders { get; init; }
 
-    /// <summary>Pings per second per client; 0 means closed loop (next ping as soon as the pong arrives).</summary>
+    /// <summary>
+    /// tick and rooms: messages per second per client. <c>ping --hz N</c> (N &gt; 0) is kept as an
+    /// alias for <c>tick</c>; plain ping is the closed loop.
+    /// </summary>
     public double Hz { get; init; }
     public int Cycles { get; init; } = 10_000;
     public int? ServerPid { get; init; }
@@ -21,7 +24,7 @@ internal sealed record Options
     public int Rooms { get; init; } = 100;
     public int Members { get; init; } = 10;
 
-    /// <summary>rooms: the longest to wait after the last relay for deliveries still in flight.</summary>
+    /// <summary>ping, tick, rooms: the longest to wait after the last send for replies or deliveries still in flight.</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -31,21 +34,58 @@ internal sealed record Options
     /// </summary>
     public string Client { get; init; } = "raw";
 
+    /// <summary>Where to write the result as JSON: a file, or "-" for stdout (the summary then goes to stderr).</summary>
+    public string? Json { get; init; }
+
+    /// <summary>Turns off the live progress display even on a terminal.</summary>
+    public bool Quiet { get; init; }
+
+    /// <summary>ping --hz N runs the open-loop tick scenario (the old name of it).</summary>
+    public string EffectiveScenario => Scenario == "ping" && Hz > 0 ? "tick" : Scenario;
+
+    /// <summary>The options that shape a run, for the JSON result.</summary>
+    public IReadOnlyDictionary<string, object?> Describe() => new SortedDictionary<string, object?>
+    {
+        ["host"] = Server.Address.ToString(),
+        ["port"] = Server.Port,
+        ["clients"] = Clients,
+        ["durationSeconds"] = Duration.TotalSeconds,
+        ["warmupSeconds"] = Warmup.TotalSeconds,
+        ["hz"] = Hz,
+        ["flooders"] = Flooders,
+        ["rooms"] = Rooms,
+        ["members"] = Members,
+        ["drainSeconds"] = Drain.TotalSeconds,
+        ["cycles"] = Cycles,
+        ["client"] = Client,
+        ["serverPid"] = ServerPid,
+    };
+
     public static Options Parse(string[] args)
     {
         if (args.Length == 0)
         {
-            throw new ArgumentException("usage: LoadTest <ping|hold|cycles|slow-reader|shutdown|rooms> [--host IP] [--port N] [--clients N] [--seconds|--duration N] [--warmup N] [--hz N] [--flooders N] [--cycles N] [--rooms N] [--members N] [--drain N] [--client raw|gameclient] [--server-pid PID]");
+            throw new ArgumentException("usage: LoadTest <ping|tick|rooms|hold|cycles|slow-reader|shutdown> [--host IP] [--port N] [--clients N] [--seconds|--duration N] [--warmup N] [--hz N] [--flooders N] [--cycles N] [--rooms N] [--members N] [--drain N] [--client raw|gameclient] [--server-pid PID] [--json FILE|-] [--quiet]");
         }
 
         var options = args[0] switch
         {
             // A game: every member sends 20 times a second, measured long enough to see the tail.
             "rooms" => new Options { Scenario = args[0], Hz = 20, Duration = TimeSpan.FromSeconds(30), Warmup = TimeSpan.FromSeconds(5) },
+
+            // A game tick: 2,000 players each pinging 20 times a second.
+            "tick" => new Options { Scenario = args[0], Clients = 2000, Hz = 20, Duration = TimeSpan.FromSeconds(30), Warmup = TimeSpan.FromSeconds(5) },
             _ => new Options { Scenario = args[0] },
         };
         for (var i = 1; i < args.Length; i += 2)
         {
+            if (args[i] == "--quiet")
+            {
+                options = options with { Quiet = true };
+                i--;
+                continue;
+            }
+
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
             options = args[i] switch
             {
@@ -61,6 +101,7 @@ internal sealed record Options
                 "--rooms" => options with { Rooms = int.Parse(value) },
                 "--members" => options with { Members = int.Parse(value) },
                 "--drain" => options with { Drain = TimeSpan.FromSeconds(double.Parse(value)) },
+                "--json" => options with { Json = value },
                 "--client" => options with { Client = value is "raw" or "gameclient" ? value : throw new ArgumentException("--client is raw or gameclient") },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };

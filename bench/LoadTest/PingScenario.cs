@@ -1,152 +1,140 @@
 using System.Diagnostics;
-using System.Text;
+using System.Net.Sockets;
 using ActorGameServer.Protocol;
 
 namespace ActorGameServer.LoadTest;
 
 /// <summary>
-/// Closed loop: each client sends a PING and waits for its PONG, again and again. Optionally
-/// next to flooders that send far over the rate limit, to see whether players notice them.
+/// Closed loop: each client sends a PING carrying its index and a sequence number, waits for
+/// the PONG, checks it carries the same message, and repeats. Optionally next to flooders that
+/// send far over the rate limit, to see whether players notice them. Round trips belong to the
+/// measured window by send time; the ping in flight when the window ends is still waited for
+/// (up to --drain), and one never answered counts as lost. (<c>ping --hz N</c> is the open-loop
+/// <see cref="TickScenario"/>.)
 /// </summary>
 internal static class PingScenario
 {
-    public static async Task RunAsync(Options options)
+    public static async Task<ScenarioResult> RunAsync(Options options)
     {
-        using var stop = new CancellationTokenSource(options.Warmup + options.Duration);
-        var measureFrom = Stopwatch.GetTimestamp() + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
-        ServerProcessStats? before = null;
-        var sampling = Task.Run(async () =>
-        {
-            await Task.Delay(options.Warmup);
-            before = ServerProcessStats.Read(options.ServerPid);
-        });
-
-        var flooders = Enumerable.Range(0, options.Flooders).Select(_ => FloodAsync(options, stop.Token)).ToList();
-        var players = await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(i => PlayAsync(options, i, measureFrom, stop.Token)));
-        await sampling;
-        var after = ServerProcessStats.Read(options.ServerPid);
-        var flooderDisconnects = await Task.WhenAll(flooders);
-
-        var latencies = new Latencies();
-        foreach (var player in players)
-        {
-            latencies.AddRange(player.Latencies);
-        }
-
-        var roundTrips = latencies.Count;
-        var pace = options.Hz > 0 ? $"{options.Hz:F0} Hz each" : "closed loop";
-        Console.WriteLine($"ping: {options.Clients} clients ({pace}), {options.Flooders} flooders, {options.Duration.TotalSeconds:F0} s measured after {options.Warmup.TotalSeconds:F0} s warm-up");
-        Console.WriteLine($"  round trips: {roundTrips} ({roundTrips / options.Duration.TotalSeconds:F0}/s)");
-        Console.WriteLine($"  latency: {latencies.Summary()}");
-        Console.WriteLine($"  wrong or out-of-order replies: {players.Sum(p => p.Mismatches)}, clients that failed: {players.Count(p => p.Failure is not null)}");
-        foreach (var failure in players.Select(p => p.Failure).OfType<string>().Distinct().Take(3))
-        {
-            Console.WriteLine($"    {failure}");
-        }
-
-        if (options.Flooders > 0)
-        {
-            Console.WriteLine($"  flooders (reconnecting each time) were disconnected for flooding {flooderDisconnects.Sum()} times");
-        }
-
-        if (before is not null && after is not null && roundTrips > 0)
-        {
-            var cpu = after.CpuTime - before.CpuTime;
-            Console.WriteLine($"  server CPU: {cpu.TotalSeconds:F2} s, {cpu.TotalMicroseconds / roundTrips:F1} µs per round trip; RSS {after.RssKb / 1024.0:F1} MB");
-        }
+        var counters = new LiveCounters("round trips");
+        return await LiveProgress.RunAsync("ping", counters, () => RunAsync(options, counters));
     }
 
-    private sealed record PlayerResult(Latencies Latencies, int Mismatches, string? Failure);
-
-    private static async Task<PlayerResult> PlayAsync(Options options, int index, long measureFrom, CancellationToken stop)
+    private static async Task<ScenarioResult> RunAsync(Options options, LiveCounters counters)
     {
-        var latencies = new Latencies();
-        var mismatches = 0;
+        var latencies = new LatencyRecorder();
+        var start = Stopwatch.GetTimestamp();
+        var window = new Window(start + Window.Ticks(options.Warmup), start + Window.Ticks(options.Warmup + options.Duration));
+        using var stop = new CancellationTokenSource(options.Warmup + options.Duration);
+        using var abandon = new CancellationTokenSource(options.Warmup + options.Duration + options.Drain);
+        counters.Phase = "warm-up";
+
+        Sample? before = null;
+        Sample? after = null;
+        var sampling = Task.Run(async () =>
+        {
+            await Window.DelayUntilAsync(window.From);
+            before = Sample.Take(options.ServerPid);
+            counters.Phase = "measuring";
+            await Window.DelayUntilAsync(window.To);
+            after = Sample.Take(options.ServerPid);
+            counters.Phase = "draining";
+        });
+
+        var flooders = Flooders.Start(options, stop.Token);
+        var players = await Task.WhenAll(Enumerable.Range(0, options.Clients)
+            .Select(i => Task.Run(() => PlayAsync(options, i, window, latencies, counters, stop.Token, abandon.Token))));
+        await sampling;
+        var flooderDisconnects = (await Task.WhenAll(flooders)).Sum();
+
+        var seconds = options.Duration.TotalSeconds;
+        var roundTrips = players.Sum(p => p.RoundTrips);
+        var failed = players.Count(p => p.Failure is not null);
+        var extra = new SortedDictionary<string, double> { ["wrongReplies"] = players.Sum(p => p.Wrong) };
+        if (options.Flooders > 0)
+        {
+            extra["flooderDisconnects"] = flooderDisconnects;
+        }
+
+        return new ScenarioResult
+        {
+            Scenario = "ping",
+            Description = $"{options.Clients} clients, closed loop, {options.Flooders} flooders, {seconds:F0} s measured after {options.Warmup.TotalSeconds:F0} s warm-up",
+            Options = options.Describe(),
+            DurationSeconds = seconds,
+            Operation = "round trips",
+            Operations = roundTrips,
+            Throughput = Math.Round(roundTrips / seconds, 1),
+            Latency = latencies.Summarize(),
+            Errors = players.Sum(p => p.ErrorFrames) + failed,
+            FailedClients = failed,
+            Lost = players.Sum(p => p.Lost),
+            OutOfOrder = players.Sum(p => p.Wrong),
+            Server = ServerUsage.Between(options.ServerPid, before?.Server, after?.Server, roundTrips, seconds),
+            GeneratorCpuSeconds = before is null || after is null ? null : Sample.GeneratorSeconds(before, after),
+            Extra = extra,
+            Notes = [.. players.Select(p => p.Failure).OfType<string>().Distinct().Take(3)],
+        };
+    }
+
+    private sealed record PlayerResult(long RoundTrips, long Wrong, long Lost, long ErrorFrames, string? Failure);
+
+    private static async Task<PlayerResult> PlayAsync(Options options, int index, Window window, LatencyRecorder latencies, LiveCounters counters, CancellationToken stop, CancellationToken abandon)
+    {
+        long roundTrips = 0, wrong = 0, lost = 0, errorFrames = 0;
         try
         {
-            await using var client = await LoadClient.ConnectAsync(options.Server, stop);
-            await client.ExpectAsync(Commands.Welcome, stop);
+            await using var client = await LoadClient.ConnectAsync(options.Server, abandon);
+            await client.ExpectAsync(Commands.Welcome, abandon);
             for (var seq = 0L; !stop.IsCancellationRequested; seq++)
             {
                 var expected = $"{{\"c\":{index},\"s\":{seq}}}";
                 var sentAt = Stopwatch.GetTimestamp();
-                await client.SendAsync($"{{\"cmd\":\"PING\",\"message\":{expected}}}", CancellationToken.None);
-                var pong = await client.ExpectAsync(Commands.Pong, CancellationToken.None);
-                var receivedAt = Stopwatch.GetTimestamp();
-                if (pong.Message.ToString() != expected)
+                await client.SendAsync($"{{\"cmd\":\"PING\",\"message\":{expected}}}", abandon);
+                lost++; // Until its reply arrives.
+                while (true)
                 {
-                    mismatches++;
-                }
-                else if (sentAt >= measureFrom)
-                {
-                    latencies.Add(receivedAt - sentAt);
-                }
-
-                if (options.Hz > 0)
-                {
-                    var next = sentAt + (long)(Stopwatch.Frequency / options.Hz);
-                    var wait = next - Stopwatch.GetTimestamp();
-                    if (wait > 0)
+                    var frame = await client.ReceiveAsync(abandon) ?? throw new IOException("the server closed the connection");
+                    if (frame.Cmd == Commands.Pong)
                     {
-                        await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), CancellationToken.None);
+                        var receivedAt = Stopwatch.GetTimestamp();
+                        lost--;
+                        counters.AddOperation();
+                        if (frame.Message.ToString() != expected)
+                        {
+                            wrong++;
+                        }
+                        else if (window.Contains(sentAt))
+                        {
+                            roundTrips++;
+                            latencies.RecordTicks(receivedAt - sentAt);
+                        }
+
+                        break;
+                    }
+
+                    if (frame.Cmd == Commands.Error)
+                    {
+                        // The server answered this PING with an ERROR (rate_limited, ...): not lost, an error.
+                        lost--;
+                        errorFrames++;
+                        counters.AddError();
+                        break;
                     }
                 }
             }
 
-            return new PlayerResult(latencies, mismatches, null);
+            return new PlayerResult(roundTrips, wrong, lost, errorFrames, null);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or System.Net.Sockets.SocketException)
+        catch (OperationCanceledException) when (abandon.IsCancellationRequested)
         {
-            return new PlayerResult(latencies, mismatches, e.Message);
+            counters.AddError();
+            return new PlayerResult(roundTrips, wrong, lost, errorFrames, $"no reply within --drain {options.Drain.TotalSeconds:F0} s after the end");
         }
-    }
-
-    /// <summary>
-    /// Sends bursts far over the default rate limit, reading (and discarding) what comes back,
-    /// and reconnects whenever the server disconnects it, like a persistent attacker. Returns
-    /// how many times it was disconnected for flooding.
-    /// </summary>
-    private static async Task<int> FloodAsync(Options options, CancellationToken stop)
-    {
-        var burst = Enumerable.Range(0, 100)
-            .SelectMany(i => FrameWriter.Frame(Encoding.UTF8.GetBytes($"{{\"cmd\":\"PING\",\"message\":{i}}}")))
-            .ToArray();
-        var disconnects = 0;
-        while (!stop.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or InvalidDataException or SocketException)
         {
-            await using var client = await LoadClient.ConnectAsync(options.Server, stop);
-            var sending = Task.Run(async () =>
-            {
-                try
-                {
-                    while (!stop.IsCancellationRequested)
-                    {
-                        await client.SendRawAsync(burst, stop);
-                        await Task.Delay(10, stop);
-                    }
-                }
-                catch (Exception e) when (e is OperationCanceledException or System.Net.Sockets.SocketException)
-                {
-                    // Stopped, or disconnected by the server.
-                }
-            });
-
-            var disconnected = false;
-            try
-            {
-                while (await client.ReceiveAsync(stop) is { } frame)
-                {
-                    disconnected |= frame.Cmd == Commands.Error && frame.Message.ToString().Contains("disconnecting", StringComparison.Ordinal);
-                }
-            }
-            catch (Exception e) when (e is OperationCanceledException or System.Net.Sockets.SocketException)
-            {
-            }
-
-            disconnects += disconnected ? 1 : 0;
-            await sending;
+            counters.AddError();
+            return new PlayerResult(roundTrips, wrong, lost, errorFrames, e.Message);
         }
-
-        return disconnects;
     }
 }

@@ -16,17 +16,22 @@ namespace ActorGameServer.LoadTest;
 /// </summary>
 internal static class RoomsScenario
 {
-    public static async Task RunAsync(Options options)
+    public static async Task<ScenarioResult> RunAsync(Options options)
     {
         if (options.Rooms < 1 || options.Members < 2 || options.Hz <= 0)
         {
-            Console.Error.WriteLine("rooms needs --rooms >= 1, --members >= 2 and --hz > 0");
-            return;
+            throw new ArgumentException("rooms needs --rooms >= 1, --members >= 2 and --hz > 0");
         }
 
+        var counters = new LiveCounters("deliveries");
+        return await LiveProgress.RunAsync("rooms", counters, () => RunAsync(options, counters));
+    }
+
+    private static async Task<ScenarioResult> RunAsync(Options options, LiveCounters counters)
+    {
         var count = options.Rooms * options.Members;
         var setupStarted = Stopwatch.GetTimestamp();
-        var members = await ConnectAllAsync(options);
+        var members = await ConnectAllAsync(options, counters);
         var setup = Stopwatch.GetElapsedTime(setupStarted);
         var byUserId = members.ToDictionary(m => m.UserId);
         foreach (var member in members)
@@ -41,54 +46,31 @@ internal static class RoomsScenario
         var window = new Window(
             From: start + Ticks(options.Warmup),
             To: start + Ticks(options.Warmup) + Ticks(options.Duration));
+        var latencies = new LatencyRecorder();
+        var lateness = new LatencyRecorder();
+        counters.Phase = "warm-up";
 
         using var stopReceiving = new CancellationTokenSource();
-        var receivers = members.Select(m => Task.Run(() => m.ReceiveAsync(window, stopReceiving.Token))).ToArray();
+        var receivers = members.Select(m => Task.Run(() => m.ReceiveAsync(window, latencies, stopReceiving.Token))).ToArray();
 
         Sample? before = null;
         Sample? after = null;
         var sampling = Task.Run(async () =>
         {
-            await DelayUntilAsync(window.From);
+            await Window.DelayUntilAsync(window.From);
             before = Sample.Take(options.ServerPid);
-            await DelayUntilAsync(window.To);
+            counters.Phase = "measuring";
+            await Window.DelayUntilAsync(window.To);
             after = Sample.Take(options.ServerPid);
+            counters.Phase = "draining";
         });
 
-        await Task.WhenAll(members.Select((m, i) => Task.Run(() => SendAsync(m, start + (long)(period * i / count), period, window))));
+        await Task.WhenAll(members.Select((m, i) => Task.Run(() => SendAsync(m, start + (long)(period * i / count), period, window, lateness))));
         await sampling;
 
-        // Deliveries still in flight: wait until every one sent in the window has arrived, or
-        // none has arrived for 2 s (the rest are lost), or --drain has passed (an overloaded
-        // server can be many seconds behind; what is missing then is late, maybe not lost).
+        // Deliveries still in flight: wait until every one sent in the window has arrived.
         var expected = members.Sum(m => m.SentInWindow) * (options.Members - 1);
-        var drainStarted = Stopwatch.GetTimestamp();
-        var lastProgress = drainStarted;
-        var received = members.Sum(m => m.ReceivedInWindow);
-        var drainEnd = "all arrived";
-        while (received < expected)
-        {
-            await Task.Delay(20);
-            var now = members.Sum(m => m.ReceivedInWindow);
-            if (now > received)
-            {
-                received = now;
-                lastProgress = Stopwatch.GetTimestamp();
-            }
-            else if (Stopwatch.GetElapsedTime(lastProgress) >= TimeSpan.FromSeconds(2))
-            {
-                drainEnd = "nothing arrived for 2 s";
-                break;
-            }
-
-            if (Stopwatch.GetElapsedTime(drainStarted) >= options.Drain)
-            {
-                drainEnd = "--drain limit reached; still arriving, so part of this is late rather than lost";
-                break;
-            }
-        }
-
-        var drained = (Stopwatch.GetElapsedTime(drainStarted), drainEnd);
+        var drained = await Window.DrainAsync(() => members.Sum(m => m.ReceivedInWindow), expected, options.Drain);
         await stopReceiving.CancelAsync();
         await Task.WhenAll(receivers);
         foreach (var member in members)
@@ -96,50 +78,56 @@ internal static class RoomsScenario
             await member.DisposeAsync();
         }
 
-        Report(options, members, setup, drained, before!, after!);
+        return Report(options, members, setup, drained, before!, after!, latencies, lateness);
     }
 
-    private static void Report(Options options, Member[] members, TimeSpan setup, (TimeSpan Time, string End) drained, Sample before, Sample after)
+    private static ScenarioResult Report(Options options, Member[] members, TimeSpan setup, (TimeSpan Time, string End) drained, Sample before, Sample after, LatencyRecorder latencies, LatencyRecorder lateness)
     {
         var count = members.Length;
         var seconds = options.Duration.TotalSeconds;
         var sent = members.Sum(m => m.SentInWindow);
         var expected = sent * (options.Members - 1);
         var received = members.Sum(m => m.ReceivedInWindow);
-        var latencies = new Latencies();
-        var lateness = new Latencies();
-        foreach (var member in members)
+        var failed = members.Count(m => m.Failure is not null);
+        var sendLateness = lateness.Summarize();
+        return new ScenarioResult
         {
-            latencies.AddRange(member.Latencies);
-            lateness.AddRange(member.SendLateness);
-        }
-
-        Console.WriteLine($"rooms: {options.Rooms} rooms x {options.Members} members ({count} clients, {options.Client} receive), RELAY at {options.Hz:F0} Hz each, {seconds:F0} s measured after {options.Warmup.TotalSeconds:F0} s warm-up; set up in {setup.TotalSeconds:F1} s");
-        Console.WriteLine($"  relays sent: {sent} ({sent / seconds:F0}/s of {count * options.Hz:F0}/s scheduled); missed ticks: {members.Sum(m => m.MissedTicks)}; send lateness p50 {lateness.PercentileMs(50):F3} ms, p99 {lateness.PercentileMs(99):F3} ms, max {lateness.PercentileMs(100):F3} ms");
-        Console.WriteLine($"  deliveries: expected {expected} (sent x {options.Members - 1}), received {received} ({received / seconds:F0}/s), lost {expected - received} (drain {drained.Time.TotalSeconds:F2} s: {drained.End})");
-        Console.WriteLine($"  out-of-order or duplicate: {members.Sum(m => m.Disordered)} in {members.Sum(m => m.DisorderedPairs.Count)} (sender, receiver) pairs; gaps in sequence: {members.Sum(m => m.Gaps)}; from a non-member: {members.Sum(m => m.Strangers)}");
-        Console.WriteLine($"  delivery latency: {latencies.Summary()}");
-        Console.WriteLine($"  errors: {members.Sum(m => m.ErrorFrames)} ERROR frames, {members.Count(m => m.Failure is not null)} clients failed");
-        foreach (var failure in members.Select(m => m.Failure).OfType<string>().Concat(members.Select(m => m.FirstError).OfType<string>()).Distinct().Take(3))
-        {
-            Console.WriteLine($"    {failure}");
-        }
-
-        if (received > 0)
-        {
-            var generatorCpu = after.GeneratorCpu - before.GeneratorCpu;
-            if (before.Server is not null && after.Server is not null)
+            Scenario = "rooms",
+            Description = $"{options.Rooms} rooms x {options.Members} members ({count} clients, {options.Client} receive), RELAY at {options.Hz:0.##} Hz each, {seconds:F0} s measured after {options.Warmup.TotalSeconds:F0} s warm-up; set up in {setup.TotalSeconds:F1} s; drain {drained.Time.TotalSeconds:F2} s: {drained.End}",
+            Options = options.Describe(),
+            DurationSeconds = seconds,
+            Operation = "deliveries",
+            Operations = received,
+            Throughput = Math.Round(received / seconds, 1),
+            Latency = latencies.Summarize(),
+            Errors = members.Sum(m => m.ErrorFrames) + failed,
+            FailedClients = failed,
+            Lost = expected - received,
+            OutOfOrder = members.Sum(m => m.Disordered),
+            MissedTicks = members.Sum(m => m.MissedTicks),
+            Server = ServerUsage.Between(options.ServerPid, before.Server, after.Server, received, seconds),
+            GeneratorCpuSeconds = Sample.GeneratorSeconds(before, after),
+            Extra = new SortedDictionary<string, double>
             {
-                var cpu = after.Server.CpuTime - before.Server.CpuTime;
-                Console.WriteLine($"  server CPU: {cpu.TotalSeconds:F2} s ({cpu.TotalSeconds / seconds:P0} of one core), {cpu.TotalMicroseconds / received:F2} µs per delivered message; RSS {after.Server.RssKb / 1024.0:F1} MB");
-            }
-
-            Console.WriteLine($"  load generator CPU: {generatorCpu.TotalSeconds:F2} s ({generatorCpu.TotalSeconds / seconds:P0} of one core), {generatorCpu.TotalMicroseconds / received:F2} µs per delivered message");
-        }
+                ["setupSeconds"] = Math.Round(setup.TotalSeconds, 2),
+                ["relaysSent"] = sent,
+                ["relaysScheduledPerSecond"] = count * options.Hz,
+                ["relaysSentPerSecond"] = Math.Round(sent / seconds, 1),
+                ["deliveriesExpected"] = expected,
+                ["drainSeconds"] = Math.Round(drained.Time.TotalSeconds, 2),
+                ["disorderedPairs"] = members.Sum(m => m.DisorderedPairs.Count),
+                ["sequenceGaps"] = members.Sum(m => m.Gaps),
+                ["fromNonMember"] = members.Sum(m => m.Strangers),
+                ["sendLatenessP50Ms"] = sendLateness?.P50Ms ?? 0,
+                ["sendLatenessP99Ms"] = sendLateness?.P99Ms ?? 0,
+                ["sendLatenessMaxMs"] = sendLateness?.MaxMs ?? 0,
+            },
+            Notes = [.. members.Select(m => m.Failure).OfType<string>().Concat(members.Select(m => m.FirstError).OfType<string>()).Distinct().Take(3)],
+        };
     }
 
     /// <summary>Open loop on an absolute schedule: tick k is due at first + k × period, whatever earlier sends took.</summary>
-    private static async Task SendAsync(Member member, long first, double period, Window window)
+    private static async Task SendAsync(Member member, long first, double period, Window window, LatencyRecorder lateness)
     {
         long seq = 0;
         for (long tick = 0; ; tick++)
@@ -186,12 +174,12 @@ internal static class RoomsScenario
             if (inWindow)
             {
                 member.SentInWindow++;
-                member.SendLateness.Add(Math.Max(0, now - due));
+                lateness.RecordTicks(now - due);
             }
         }
     }
 
-    private static async Task<Member[]> ConnectAllAsync(Options options)
+    private static async Task<Member[]> ConnectAllAsync(Options options, LiveCounters counters)
     {
         var members = new Member[options.Rooms * options.Members];
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
@@ -200,40 +188,19 @@ internal static class RoomsScenario
             var room = $"bench-{i / options.Members}";
             var name = $"r{i / options.Members}-m{i % options.Members}";
             members[i] = options.Client == "gameclient"
-                ? await GameClientMember.ConnectAsync(options, room, name, ct)
-                : await RawMember.ConnectAsync(options, room, name, ct);
+                ? await GameClientMember.ConnectAsync(options, room, name, counters, ct)
+                : await RawMember.ConnectAsync(options, room, name, counters, ct);
         });
         return members;
     }
 
-    private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
-
-    private static async Task DelayUntilAsync(long timestamp)
-    {
-        var wait = timestamp - Stopwatch.GetTimestamp();
-        if (wait > 0)
-        {
-            await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency));
-        }
-    }
-
-    /// <summary>Relays sent in [From, To) (Stopwatch timestamps of this process) are measured.</summary>
-    private sealed record Window(long From, long To);
-
-    private sealed record Sample(ServerProcessStats? Server, TimeSpan GeneratorCpu)
-    {
-        public static Sample Take(int? serverPid)
-        {
-            using var self = Process.GetCurrentProcess();
-            return new Sample(ServerProcessStats.Read(serverPid), self.TotalProcessorTime);
-        }
-    }
+    private static long Ticks(TimeSpan span) => Window.Ticks(span);
 
     /// <summary>
     /// One player: its sender loop writes the send counters, its receive loop the receive
     /// counters; only the drain check reads <see cref="ReceivedInWindow"/> from elsewhere.
     /// </summary>
-    private abstract class Member(string room, long userId) : IAsyncDisposable
+    private abstract class Member(string room, long userId, LiveCounters counters) : IAsyncDisposable
     {
         private readonly Dictionary<long, long> _lastSeq = [];
         private long _receivedInWindow;
@@ -246,11 +213,7 @@ internal static class RoomsScenario
 
         public long MissedTicks { get; set; }
 
-        public Latencies SendLateness { get; } = new();
-
         public long ReceivedInWindow => Volatile.Read(ref _receivedInWindow);
-
-        public Latencies Latencies { get; } = new();
 
         public long Disordered { get; private set; }
 
@@ -276,11 +239,11 @@ internal static class RoomsScenario
 
         public abstract Task RelayAsync(string dataJson);
 
-        public abstract Task ReceiveAsync(Window window, CancellationToken stop);
+        public abstract Task ReceiveAsync(Window window, LatencyRecorder latencies, CancellationToken stop);
 
         public abstract ValueTask DisposeAsync();
 
-        protected void OnRelay(long from, long seq, long sentAt, long receivedAt, Window window)
+        protected void OnRelay(long from, long seq, long sentAt, long receivedAt, Window window, LatencyRecorder latencies)
         {
             if (!_lastSeq.TryGetValue(from, out var last))
             {
@@ -299,9 +262,10 @@ internal static class RoomsScenario
                 _lastSeq[from] = seq;
             }
 
-            if (sentAt >= window.From && sentAt < window.To)
+            counters.AddOperation();
+            if (window.Contains(sentAt))
             {
-                Latencies.Add(receivedAt - sentAt);
+                latencies.RecordTicks(receivedAt - sentAt);
                 Volatile.Write(ref _receivedInWindow, _receivedInWindow + 1);
             }
         }
@@ -309,24 +273,25 @@ internal static class RoomsScenario
         protected void OnError(string message)
         {
             ErrorFrames++;
+            counters.AddError();
             FirstError ??= $"ERROR {message}";
         }
     }
 
     /// <summary>Everything through GameClient: each frame parsed into a JsonDocument and queued on its push channel.</summary>
-    private sealed class GameClientMember(GameClient client, string room) : Member(room, client.UserId)
+    private sealed class GameClientMember(GameClient client, string room, LiveCounters counters) : Member(room, client.UserId, counters)
     {
-        public static async Task<Member> ConnectAsync(Options options, string room, string name, CancellationToken ct)
+        public static async Task<Member> ConnectAsync(Options options, string room, string name, LiveCounters counters, CancellationToken ct)
         {
             var client = await GameClient.ConnectAsync(options.Server.Address.ToString(), options.Server.Port, ct);
             await client.HelloAsync(name, ct);
             await client.JoinAsync(room, ct);
-            return new GameClientMember(client, room);
+            return new GameClientMember(client, room, counters);
         }
 
         public override Task RelayAsync(string dataJson) => client.RelayAsync(Room, dataJson);
 
-        public override async Task ReceiveAsync(Window window, CancellationToken stop)
+        public override async Task ReceiveAsync(Window window, LatencyRecorder latencies, CancellationToken stop)
         {
             try
             {
@@ -336,7 +301,7 @@ internal static class RoomsScenario
                     if (frame.Cmd == Commands.Relay)
                     {
                         var data = frame.Message.GetProperty("data");
-                        OnRelay(frame.Message.GetProperty("from").GetInt64(), data.GetProperty("s").GetInt64(), data.GetProperty("t").GetInt64(), receivedAt, window);
+                        OnRelay(frame.Message.GetProperty("from").GetInt64(), data.GetProperty("s").GetInt64(), data.GetProperty("t").GetInt64(), receivedAt, window, latencies);
                     }
                     else if (frame.Cmd == Commands.Error)
                     {
@@ -362,11 +327,11 @@ internal static class RoomsScenario
     /// Raw frames through LoadClient: the envelope parser the server uses, then one
     /// Utf8JsonReader pass over the message for from, s and t; no JsonDocument, no channel.
     /// </summary>
-    private sealed class RawMember(LoadClient client, string room, long userId) : Member(room, userId)
+    private sealed class RawMember(LoadClient client, string room, long userId, LiveCounters counters) : Member(room, userId, counters)
     {
         private readonly string _relayPrefix = $"{{\"cmd\":\"RELAY\",\"message\":{{\"room\":{JsonSerializer.Serialize(room)},\"data\":";
 
-        public static async Task<Member> ConnectAsync(Options options, string room, string name, CancellationToken ct)
+        public static async Task<Member> ConnectAsync(Options options, string room, string name, LiveCounters counters, CancellationToken ct)
         {
             var client = await LoadClient.ConnectAsync(options.Server, ct);
             try
@@ -386,7 +351,7 @@ internal static class RoomsScenario
                     }
                 }
 
-                return new RawMember(client, room, userId);
+                return new RawMember(client, room, userId, counters);
             }
             catch
             {
@@ -397,7 +362,7 @@ internal static class RoomsScenario
 
         public override Task RelayAsync(string dataJson) => client.SendAsync($"{_relayPrefix}{dataJson}}}}}");
 
-        public override async Task ReceiveAsync(Window window, CancellationToken stop)
+        public override async Task ReceiveAsync(Window window, LatencyRecorder latencies, CancellationToken stop)
         {
             try
             {
@@ -408,7 +373,7 @@ internal static class RoomsScenario
                     {
                         if (TryReadRelay(frame.Message.Utf8, out var from, out var seq, out var sentAt))
                         {
-                            OnRelay(from, seq, sentAt, receivedAt, window);
+                            OnRelay(from, seq, sentAt, receivedAt, window, latencies);
                         }
                         else
                         {

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Markdown table from bench/compare.sh's JSON results: actor server vs bench/Baseline.
+
+usage: bench/compare_table.py RESULTS_DIR   (reads actor-NAME.json and baseline-NAME.json)
+"""
+import json
+import pathlib
+import sys
+
+
+def load(directory, server, name):
+    path = directory / f"{server}-{name}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def get(result, *keys):
+    value = result
+    for key in keys:
+        if value is None:
+            return None
+        value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+
+def fmt(value, digits=1):
+    if value is None:
+        return "—"
+    if isinstance(value, int) or digits == 0:
+        return f"{round(value):,}"
+    return f"{value:,.{digits}f}"
+
+
+def ratio(actor, baseline, digits=2):
+    if actor is None or baseline is None or baseline == 0:
+        return "—"
+    value = actor / baseline
+    return f"{value:.{digits if value >= 0.1 else 3}f}×"
+
+
+def clean(result):
+    if result is None:
+        return "—"
+    return f"{result['lost']} / {result['outOfOrder']} / {result['errors']}"
+
+
+def main():
+    directory = pathlib.Path(sys.argv[1])
+    rows = []
+
+    def row(scenario, metric, actor, baseline, digits=1, show_ratio=True, note=""):
+        rows.append((scenario, metric, fmt(actor, digits), fmt(baseline, digits),
+                     ratio(actor, baseline) if show_ratio else "—", note))
+
+    def counts(scenario, actor, baseline):
+        rows.append((scenario, "lost / out-of-order / errors (must be 0)", clean(actor), clean(baseline), "—", ""))
+
+    a, b = load(directory, "actor", "ping50"), load(directory, "baseline", "ping50")
+    if a or b:
+        s = f"ping, {get(a or b, 'options', 'clients')} clients, closed loop"
+        row(s, "round trips/s", get(a, "throughput"), get(b, "throughput"), 0, note="higher is better")
+        row(s, "server CPU µs per round trip", get(a, "server", "cpuMicrosecondsPerOperation"),
+            get(b, "server", "cpuMicrosecondsPerOperation"), 2, note="lower is better")
+        row(s, "p50 ms", get(a, "latency", "p50Ms"), get(b, "latency", "p50Ms"), 3)
+        row(s, "p99 ms", get(a, "latency", "p99Ms"), get(b, "latency", "p99Ms"), 3)
+        counts(s, a, b)
+
+    a, b = load(directory, "actor", "ping1"), load(directory, "baseline", "ping1")
+    if a or b:
+        s = "ping, 1 client, closed loop"
+        row(s, "p50 ms", get(a, "latency", "p50Ms"), get(b, "latency", "p50Ms"), 3, note="lower is better")
+        row(s, "p99 ms", get(a, "latency", "p99Ms"), get(b, "latency", "p99Ms"), 3)
+        row(s, "round trips/s", get(a, "throughput"), get(b, "throughput"), 0)
+        counts(s, a, b)
+
+    a, b = load(directory, "actor", "tick"), load(directory, "baseline", "tick")
+    if a or b:
+        o = get(a or b, "options")
+        s = f"tick, {o['clients']} clients at {o['hz']:g} Hz"
+        row(s, "p99 ms", get(a, "latency", "p99Ms"), get(b, "latency", "p99Ms"), 3, note="lower is better")
+        row(s, "p50 ms", get(a, "latency", "p50Ms"), get(b, "latency", "p50Ms"), 3)
+        row(s, "p99.9 ms", get(a, "latency", "p999Ms"), get(b, "latency", "p999Ms"), 3)
+        offered = lambda r: None if r is None else f"{fmt(get(r, 'extra', 'sentPerSecond'), 0)}"
+        row(s, "replies/s", get(a, "throughput"), get(b, "throughput"), 0,
+            note=f"PINGs/s sent of {fmt(o['clients'] * o['hz'], 0)} scheduled: {offered(a) or '—'} / {offered(b) or '—'}")
+        row(s, "missed ticks (generator late)", get(a, "missedTicks"), get(b, "missedTicks"), 0, show_ratio=False)
+        row(s, "server CPU µs per reply", get(a, "server", "cpuMicrosecondsPerOperation"),
+            get(b, "server", "cpuMicrosecondsPerOperation"), 2)
+        counts(s, a, b)
+
+    a, b = load(directory, "actor", "hold"), load(directory, "baseline", "hold")
+    if a or b:
+        s = f"hold, {int(get(a or b, 'extra', 'requested'))} connections"
+        acc = lambda r: None if r is None else f"{int(r['extra']['accepted']):,} of {int(r['extra']['requested']):,}"
+        rows.append((s, "accepted", acc(a) or "—", acc(b) or "—", "—", "all must be accepted"))
+        row(s, "accept time s (all connected and answered)", get(a, "extra", "acceptSeconds"),
+            get(b, "extra", "acceptSeconds"), 2)
+        row(s, "server RSS growth KB per connection", get(a, "extra", "rssKbPerConnection"),
+            get(b, "extra", "rssKbPerConnection"), 2)
+        row(s, "handshake p99 ms", get(a, "latency", "p99Ms"), get(b, "latency", "p99Ms"), 3)
+
+    a = load(directory, "actor", "rooms")
+    if a:
+        o = a["options"]
+        s = f"rooms, {o['rooms']}×{o['members']} at {o['hz']:g} Hz (actor only)"
+        rows.append((s, "deliveries/s", fmt(a["throughput"], 0), "—", "—",
+                     f"{fmt(get(a, 'extra', 'relaysSentPerSecond'), 0)} of {fmt(get(a, 'extra', 'relaysScheduledPerSecond'), 0)} relays/s sent"))
+        rows.append((s, "p50 / p99 / max ms",
+                     " / ".join(fmt(get(a, "latency", k), 3) for k in ("p50Ms", "p99Ms", "maxMs")), "—", "—", ""))
+        rows.append((s, "server CPU µs per delivery", fmt(get(a, "server", "cpuMicrosecondsPerOperation"), 2), "—", "—", ""))
+        rows.append((s, "missed ticks", fmt(a["missedTicks"]), "—", "—", "generator late"))
+        rows.append((s, "lost / out-of-order / errors (must be 0)", clean(a), "—", "—", ""))
+
+    print("| Scenario | Metric | Actor server | Baseline | Actor ÷ baseline | Note |")
+    print("|---|---|---:|---:|---:|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+
+
+if __name__ == "__main__":
+    main()
