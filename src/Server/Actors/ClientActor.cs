@@ -17,7 +17,7 @@ namespace ActorGameServer.Server.Actors;
 /// replies in order with Akka.IO's acknowledged writes. It closes connections that go idle, flood,
 /// or stop reading, and stops, releasing everything it held, when the connection ends.
 /// </summary>
-public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
+public sealed class ClientActor : UntypedActor, IClientSession
 {
     /// <summary>Queue a frame for this client (pushes from other actors).</summary>
     public sealed record Send(byte[] Frame);
@@ -54,8 +54,10 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
     private readonly EndPoint _remote;
     private readonly GameServerSettings _settings;
     private readonly CommandRoutes _routes;
-    private readonly Dictionary<string, IActorRef?> _rooms = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Queue<Envelope>> _waitingForJoin = new(StringComparer.Ordinal);
+    // Created on first use: an idle player never needs them (docs/PERFORMANCE.md, "Memory per
+    // idle connection").
+    private Dictionary<string, IActorRef?>? _rooms;
+    private Dictionary<string, Queue<Envelope>>? _waitingForJoin;
     private readonly FrameDecoder _decoder;
     private readonly OutboundQueue _outbound;
     private readonly RateLimiter _rateLimiter;
@@ -63,6 +65,14 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
 
     // When the last whole frame arrived, in Stopwatch ticks; the idle timeout counts from here.
     private long _lastFrameTicks = Stopwatch.GetTimestamp();
+
+    // Plain scheduler messages rather than IWithTimers: Akka's per-actor TimerScheduler costs
+    // about 0.5 KB per connection for the one timer an idle player has. Cancelled in PostStop,
+    // so a scheduled message never keeps a stopped actor reachable.
+    private ICancelable? _idleCheck;
+    private ICancelable? _closeTimeout;
+
+    private Dictionary<string, IActorRef?> Rooms => _rooms ??= new(StringComparer.Ordinal);
 
     // Set once the server has decided to close this connection; nothing more is read after that.
     private string? _closeReason;
@@ -88,11 +98,9 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
 
     public IActorRef RoomDirectory { get; }
 
-    public ITimerScheduler Timers { get; set; } = null!;
-
     GameServerSettings IClientSession.Settings => _settings;
 
-    IDictionary<string, IActorRef?> IClientSession.Rooms => _rooms;
+    IDictionary<string, IActorRef?> IClientSession.Rooms => Rooms;
 
     IActorRef IClientSession.Self => Self;
 
@@ -105,6 +113,7 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
 
     void IClientSession.DeferUntilJoinAnswered(string room, Envelope request)
     {
+        _waitingForJoin ??= new(StringComparer.Ordinal);
         if (!_waitingForJoin.TryGetValue(room, out var waiting))
         {
             _waitingForJoin[room] = waiting = new Queue<Envelope>();
@@ -130,10 +139,15 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
         Context.Watch(_connection);
         Enqueue(ServerFrames.Welcome(UserId, _settings.MaxPayload, ServerVersion.Current));
         // One timer per connection, re-armed at most once per timeout period rather than per frame.
-        Timers.StartSingleTimer(nameof(IdleCheck), IdleCheck.Instance, _settings.IdleTimeout);
+        _idleCheck = ScheduleOnce(_settings.IdleTimeout, IdleCheck.Instance);
     }
 
-    protected override void PostStop() => _decoder.Dispose();
+    protected override void PostStop()
+    {
+        _idleCheck?.Cancel();
+        _closeTimeout?.Cancel();
+        _decoder.Dispose();
+    }
 
     /// <summary>
     /// A bug while handling one client's message is logged here, once, with the user id and what
@@ -168,12 +182,12 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
                 Enqueue(send.Frame);
                 break;
             case JoinedRoom joined:
-                _rooms[joined.Room] = joined.RoomActor;
+                Rooms[joined.Room] = joined.RoomActor;
                 Enqueue(joined.Frame);
                 DispatchWaitingFor(joined.Room);
                 break;
             case JoinRefused refused:
-                _rooms.Remove(refused.Room);
+                _rooms?.Remove(refused.Room);
                 Enqueue(refused.Frame);
                 DispatchWaitingFor(refused.Room);
                 break;
@@ -267,7 +281,7 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
         var idle = Stopwatch.GetElapsedTime(_lastFrameTicks);
         if (idle < _settings.IdleTimeout)
         {
-            Timers.StartSingleTimer(nameof(IdleCheck), IdleCheck.Instance, _settings.IdleTimeout - idle);
+            _idleCheck = ScheduleOnce(_settings.IdleTimeout - idle, IdleCheck.Instance);
             return;
         }
 
@@ -297,7 +311,7 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
     /// <summary>The requests about <paramref name="room"/> that waited for its JOIN, now in order; a JOIN among them waits again.</summary>
     private void DispatchWaitingFor(string room)
     {
-        if (_waitingForJoin.Remove(room, out var waiting))
+        if (_waitingForJoin is not null && _waitingForJoin.Remove(room, out var waiting))
         {
             foreach (var request in waiting)
             {
@@ -350,9 +364,12 @@ public sealed class ClientActor : UntypedActor, IClientSession, IWithTimers
         }
 
         _closeReason = reason;
-        Timers.StartSingleTimer(nameof(CloseTimedOut), CloseTimedOut.Instance, _settings.CloseTimeout);
+        _closeTimeout = ScheduleOnce(_settings.CloseTimeout, CloseTimedOut.Instance);
         Flush();
     }
+
+    private ICancelable ScheduleOnce(TimeSpan delay, object message) =>
+        Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, message, Self);
 
     private string DescribeClose(Tcp.ConnectionClosed closed) => closed switch
     {
