@@ -78,8 +78,11 @@ public sealed class GameServerHost : IAsyncDisposable
 
     private static IHost Build(Config config, GameServerSettings settings)
     {
-        // Args are parsed by Program; the host gets none so it does not reinterpret them.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
+        // Args are parsed by Program; the host gets none so it does not reinterpret them. All
+        // settings come from HOCON, so the host's defaults are off: they would read appsettings
+        // files and watch the working directory for changes to them, recursively, which costs an
+        // inotify watch per subdirectory wherever the server is started from.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
         // The server logs through Akka's logger (one line per event, level from akka.loglevel);
         // the host itself only has something to say when it goes wrong.
         builder.Logging.ClearProviders();
