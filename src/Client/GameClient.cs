@@ -70,7 +70,7 @@ public sealed class GameClient : IAsyncDisposable
             await WriteAsync(cmd, messageJson, id.ToString(CultureInfo.InvariantCulture), cancellationToken);
             var frame = await reply.Task.WaitAsync(cancellationToken);
             return frame.Cmd == Commands.Error
-                ? throw new GameServerException(frame.Message.GetProperty("code").GetString()!, frame.Message.GetProperty("detail").GetString()!)
+                ? throw GameServerException.From(frame)
                 : frame;
         }
         finally
@@ -224,7 +224,7 @@ public sealed class GameClient : IAsyncDisposable
         return frame.Cmd switch
         {
             Commands.Welcome => frame,
-            Commands.Error => throw new GameServerException(frame.Message.GetProperty("code").GetString()!, frame.Message.GetProperty("detail").GetString()!),
+            Commands.Error => throw GameServerException.From(frame),
             _ => throw new InvalidDataException($"expected WELCOME, got {frame.Cmd}"),
         };
     }

@@ -7,4 +7,8 @@ public sealed class GameServerException(string code, string detail) : Exception(
     public string Code { get; } = code;
 
     public string Detail { get; } = detail;
+
+    /// <summary>The exception an ERROR frame stands for.</summary>
+    internal static GameServerException From(ServerFrame error) =>
+        new(error.Message.GetProperty("code").GetString()!, error.Message.GetProperty("detail").GetString()!);
 }
