@@ -5,7 +5,7 @@
 # Run: GAME_SERVER_HOST=127.0.0.1 GAME_SERVER_PORT=<port> godot3-server -s ping_client.gd
 #
 # Godot 3 pitfalls this script avoids on purpose:
-# - Its JSON parses every number as a float, so numbers are compared as floats (deep_equal).
+# - Its JSON parses every number as a float, so numbers are compared as floats (values.gd).
 # - "a" == 1 is a runtime error ("Invalid operands"), not false, so no == without a type check.
 # - A runtime error only makes the function it happens in return null; its caller carries on. In
 #   run_checks that would skip checks silently, so run_checks returns true only if it got to the
@@ -22,9 +22,12 @@ var socket := StreamPeerTCP.new()
 var failures := 0
 var deadline := 0
 var finished := false
+# Structural comparison (values.gd, next to this script), loaded first thing in _init.
+var Values = null
 
 
 func _init():
+	Values = load(get_script().resource_path.get_base_dir().plus_file("values.gd"))
 	deadline = OS.get_ticks_msec() + TIMEOUT_MS
 	var host = OS.get_environment("GAME_SERVER_HOST")
 	var port = OS.get_environment("GAME_SERVER_PORT")
@@ -66,41 +69,41 @@ func connect_to(host: String, port: int) -> bool:
 
 func run_checks() -> bool:
 	var welcome = read_frame()
-	check(deep_equal(field(welcome, "cmd"), "WELCOME"), "WELCOME arrives first (%s)" % str(welcome))
+	check(Values.deep_equal(field(welcome, "cmd"), "WELCOME"), "WELCOME arrives first (%s)" % str(welcome))
 	var user_id = field(field(welcome, "message"), "user_id")
-	check(is_number(user_id) and user_id == floor(user_id) and user_id >= 1, "WELCOME has an integer user_id >= 1 (%s)" % str(user_id))
-	check(deep_equal(field(field(welcome, "message"), "max_payload"), 5000), "WELCOME has max_payload 5000")
+	check(Values.is_number(user_id) and user_id == floor(user_id) and user_id >= 1, "WELCOME has an integer user_id >= 1 (%s)" % str(user_id))
+	check(Values.deep_equal(field(field(welcome, "message"), "max_payload"), 5000), "WELCOME has max_payload 5000")
 
 	var sent_at = OS.get_ticks_msec()
 	var pong = ping(sent_at)
 	var rtt = OS.get_ticks_msec() - sent_at
-	check(deep_equal(field(pong, "cmd"), "PONG") and deep_equal(field(pong, "message"), sent_at), "PONG carries the tick %d (%s)" % [sent_at, str(pong)])
+	check(Values.deep_equal(field(pong, "cmd"), "PONG") and Values.deep_equal(field(pong, "message"), sent_at), "PONG carries the tick %d (%s)" % [sent_at, str(pong)])
 	print("rtt: %d ms" % rtt)
 
 	var text = "héllo wörld ✓ 🎮"
 	pong = ping(text)
-	check(deep_equal(field(pong, "message"), text), "PONG carries the unicode string (%s)" % str(field(pong, "message")))
+	check(Values.deep_equal(field(pong, "message"), text), "PONG carries the unicode string (%s)" % str(field(pong, "message")))
 
 	var state = {"x": 1.5, "y": -2, "name": "p1", "tags": ["a", "b"], "nested": {"ok": true, "none": null}}
 	pong = ping(state)
-	check(deep_equal(field(pong, "message"), state), "PONG carries the dictionary (%s)" % str(field(pong, "message")))
+	check(Values.deep_equal(field(pong, "message"), state), "PONG carries the dictionary (%s)" % str(field(pong, "message")))
 
 	send({"cmd": "PING", "message": "with id", "id": "req-1"})
 	pong = read_frame()
-	check(deep_equal(field(pong, "cmd"), "PONG") and deep_equal(field(pong, "id"), "req-1"), "PONG copies the request id (%s)" % str(pong))
+	check(Values.deep_equal(field(pong, "cmd"), "PONG") and Values.deep_equal(field(pong, "id"), "req-1"), "PONG copies the request id (%s)" % str(pong))
 
 	send({"cmd": "NOT_A_COMMAND", "message": {}})
 	var error = read_frame()
-	check(deep_equal(field(error, "cmd"), "ERROR") and deep_equal(field(field(error, "message"), "code"), "unknown_cmd"), "unknown command gets ERROR unknown_cmd (%s)" % str(error))
+	check(Values.deep_equal(field(error, "cmd"), "ERROR") and Values.deep_equal(field(field(error, "message"), "code"), "unknown_cmd"), "unknown command gets ERROR unknown_cmd (%s)" % str(error))
 	pong = ping("still open")
-	check(deep_equal(field(pong, "message"), "still open"), "the connection stays open after unknown_cmd")
+	check(Values.deep_equal(field(pong, "message"), "still open"), "the connection stays open after unknown_cmd")
 
 	for i in range(PIPELINED):
 		send({"cmd": "PING", "message": i})
 	var answered = 0
 	for i in range(PIPELINED):
 		pong = read_frame()
-		if not deep_equal(field(pong, "cmd"), "PONG") or not deep_equal(field(pong, "message"), i):
+		if not Values.deep_equal(field(pong, "cmd"), "PONG") or not Values.deep_equal(field(pong, "message"), i):
 			print("FAIL: reply %d to the pipelined PINGs is %s" % [i, str(pong)])
 			break
 		answered += 1
@@ -162,29 +165,3 @@ func field(d, key):
 	if typeof(d) == TYPE_DICTIONARY:
 		return d.get(key)
 	return null
-
-
-func is_number(v) -> bool:
-	return typeof(v) == TYPE_INT or typeof(v) == TYPE_REAL
-
-
-# Godot 3 compares dictionaries by reference, its JSON turns every number into a float, and ==
-# between different types is a runtime error: compare structurally, numbers as floats.
-func deep_equal(a, b) -> bool:
-	if typeof(a) == TYPE_DICTIONARY and typeof(b) == TYPE_DICTIONARY:
-		if a.size() != b.size():
-			return false
-		for key in a:
-			if not b.has(key) or not deep_equal(a[key], b[key]):
-				return false
-		return true
-	if typeof(a) == TYPE_ARRAY and typeof(b) == TYPE_ARRAY:
-		if a.size() != b.size():
-			return false
-		for i in range(a.size()):
-			if not deep_equal(a[i], b[i]):
-				return false
-		return true
-	if is_number(a) and is_number(b):
-		return float(a) == float(b)
-	return typeof(a) == typeof(b) and a == b

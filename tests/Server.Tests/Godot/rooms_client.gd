@@ -16,7 +16,7 @@
 # Godot 3.2 pitfalls (see ping_client.gd): a parse error still exits 0, a runtime error only
 # ends the current function, JSON numbers are floats, dictionaries compare by reference, and
 # "a" == 1 is a runtime error. So every check prints a line the test looks for, and data is
-# compared with deep_equal.
+# compared with values.gd's deep_equal.
 extends SceneTree
 
 const RELAYS = 20
@@ -26,6 +26,8 @@ var protocol = null
 var failures := 0
 var deadline := 0
 var finished := false
+# Structural comparison (values.gd, next to this script), loaded first thing in _init.
+var Values = null
 
 var me := ""
 var other := ""
@@ -40,6 +42,7 @@ var replies := {}
 
 
 func _init():
+	Values = load(get_script().resource_path.get_base_dir().plus_file("values.gd"))
 	deadline = OS.get_ticks_msec() + TIMEOUT_MS
 	var completed = run()
 	check(typeof(completed) == TYPE_BOOL and completed, "every check ran (none cut short by a script error)")
@@ -99,7 +102,7 @@ func run() -> bool:
 		var who = wait_for_reply("who", protocol.who(room))
 		check(has_member(field(who, "members", []), my_id, me) and has_member(field(who, "members", []), other_id, other), "WHO lists alice and bob (%s)" % str(who))
 		var listed = wait_for_reply("rooms", protocol.rooms())
-		check(deep_equal(field(listed, "rooms", []), [{"room": room, "members": 2}]), "ROOMS lists the room with 2 members (%s)" % str(listed))
+		check(Values.deep_equal(field(listed, "rooms", []), [{"room": room, "members": 2}]), "ROOMS lists the room with 2 members (%s)" % str(listed))
 
 	var padding = ""
 	for i in range(protocol.max_payload):
@@ -143,7 +146,7 @@ func relays_match() -> bool:
 		return false
 	for i in range(RELAYS):
 		var relay = relays_from_other[i]
-		if relay["from"] != other_id or relay["room"] != room or not deep_equal(relay["data"], position(other, i)):
+		if relay["from"] != other_id or relay["room"] != room or not Values.deep_equal(relay["data"], position(other, i)):
 			print("FAIL: relay %d is %s" % [i, str(relay)])
 			return false
 	return true
@@ -164,7 +167,7 @@ func has_all_relays() -> bool:
 
 func has_direct() -> bool:
 	for direct in directs:
-		if direct["from"] == other_id and deep_equal(direct["data"], {"saw_you_leave": room}):
+		if direct["from"] == other_id and Values.deep_equal(direct["data"], {"saw_you_leave": room}):
 			return true
 	return false
 
@@ -243,29 +246,3 @@ func field(d, key, fallback):
 	if typeof(d) == TYPE_DICTIONARY and typeof(d.get(key)) == typeof(fallback):
 		return d[key]
 	return fallback
-
-
-func is_number(v) -> bool:
-	return typeof(v) == TYPE_INT or typeof(v) == TYPE_REAL
-
-
-# Godot 3 compares dictionaries by reference and its JSON turns every number into a float:
-# compare structurally, numbers as floats.
-func deep_equal(a, b) -> bool:
-	if typeof(a) == TYPE_DICTIONARY and typeof(b) == TYPE_DICTIONARY:
-		if a.size() != b.size():
-			return false
-		for key in a:
-			if not b.has(key) or not deep_equal(a[key], b[key]):
-				return false
-		return true
-	if typeof(a) == TYPE_ARRAY and typeof(b) == TYPE_ARRAY:
-		if a.size() != b.size():
-			return false
-		for i in range(a.size()):
-			if not deep_equal(a[i], b[i]):
-				return false
-		return true
-	if is_number(a) and is_number(b):
-		return float(a) == float(b)
-	return typeof(a) == typeof(b) and a == b
