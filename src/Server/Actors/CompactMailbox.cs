@@ -10,8 +10,9 @@ namespace ActorGameServer.Server.Actors;
 /// <c>ConcurrentQueue</c>, which allocates a 32-slot segment (about 1 KB) up front and keeps it for
 /// the actor's life; with two actors per connection (the client and Akka.IO's connection actor)
 /// that was about 2 KB of every idle player's memory. This one is a plain queue under a lock: it
-/// holds no array until the first message and a small one after that. hocon/server.hocon makes it
-/// the default mailbox and the one Akka.IO's connection actors get.
+/// holds no array until the first message and a small one after that. The lock makes it wrong for
+/// actors that many players send to at once, so hocon/server.hocon gives it only to the
+/// per-connection actors: the ClientActors and Akka.IO's connection actors.
 /// </summary>
 public sealed class CompactMailbox : MailboxType, IProducesMessageQueue<CompactMessageQueue>
 {
