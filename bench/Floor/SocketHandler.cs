@@ -1,0 +1,72 @@
+using System.Buffers;
+using System.Net.Sockets;
+using Akka.Actor;
+
+namespace ActorGameServer.Floor;
+
+/// <summary>
+/// A player actor that owns its socket. It waits for data with a zero-byte receive, so an idle
+/// connection holds no receive buffer; one is rented only while bytes are read. The <c>hold</c>
+/// handshake needs nothing more than WELCOME and a PONG for the one PING.
+/// </summary>
+internal sealed class SocketHandler(Socket socket) : UntypedActor
+{
+    private sealed record Received(int Bytes);
+
+    private sealed class Closed
+    {
+        public static readonly Closed Instance = new();
+    }
+
+    protected override void PreStart()
+    {
+        socket.Send(FloorFrames.Welcome);
+        _ = ReadAsync(socket, Self);
+    }
+
+    protected override void PostStop() => socket.Dispose();
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Received:
+                socket.Send(FloorFrames.Pong);
+                break;
+            case Closed:
+                Context.Stop(Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private static async Task ReadAsync(Socket socket, IActorRef self)
+    {
+        try
+        {
+            while (true)
+            {
+                await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
+                var buffer = ArrayPool<byte>.Shared.Rent(2048);
+                var read = socket.Receive(buffer);
+                ArrayPool<byte>.Shared.Return(buffer);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                self.Tell(new Received(read));
+            }
+        }
+        catch (SocketException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        self.Tell(Closed.Instance);
+    }
+}

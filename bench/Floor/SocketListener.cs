@@ -1,0 +1,46 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+
+namespace ActorGameServer.Floor;
+
+/// <summary>
+/// The alternative to Akka.IO: a plain accept loop that hands each <see cref="Socket"/> to its own
+/// <see cref="SocketHandler"/> actor, with no connection actor in between.
+/// </summary>
+internal sealed class SocketListener(EndPoint endPoint) : UntypedActor
+{
+    private sealed record Accepted(Socket Socket);
+
+    private readonly Socket _listener = new(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+
+    protected override void PreStart()
+    {
+        _listener.Bind(endPoint);
+        _listener.Listen(1000);
+        var self = Self;
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var socket = await _listener.AcceptAsync();
+                socket.NoDelay = true;
+                self.Tell(new Accepted(socket));
+            }
+        });
+    }
+
+    protected override void PostStop() => _listener.Dispose();
+
+    protected override void OnReceive(object message)
+    {
+        if (message is Accepted accepted)
+        {
+            Context.ActorOf(Props.Create(() => new SocketHandler(accepted.Socket)));
+        }
+        else
+        {
+            Unhandled(message);
+        }
+    }
+}
