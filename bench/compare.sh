@@ -6,7 +6,7 @@
 #
 # usage: bench/compare.sh
 # env:   BENCH_PORT (actor server, 9400)  BASELINE_PORT (9401)  RESULTS (output directory)
-#        SCENARIOS ("ping50 ping1 tick hold rooms")
+#        SCENARIOS ("ping50 ping1 tick hold rooms floor")
 #        PING_SECONDS (15)  PING1_SECONDS (10)  PING_WARMUP (2)
 #        TICK_CLIENTS (2000)  TICK_HZ (20)  TICK_SECONDS (20)  TICK_WARMUP (5)
 #        HOLD_CLIENTS (10000)  HOLD_SECONDS (10)
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 actor_port="${BENCH_PORT:-9400}"
 baseline_port="${BASELINE_PORT:-9401}"
-scenarios="${SCENARIOS:-ping50 ping1 tick hold rooms}"
+scenarios="${SCENARIOS:-ping50 ping1 tick hold rooms floor}"
 results="${RESULTS:-bench/results/$(date +%Y%m%d-%H%M%S)}"
 mkdir -p "$results"
 
@@ -40,6 +40,7 @@ echo "building (Release)..." >&2
 dotnet build -c Release src/Server >/dev/null
 dotnet build -c Release bench/Baseline >/dev/null
 dotnet build -c Release bench/LoadTest >/dev/null
+dotnet build -c Release bench/Floor >/dev/null
 lt=(dotnet bench/LoadTest/bin/Release/net10.0/ActorGameServer.LoadTest.dll)
 
 start_actor() { # config -> pid
@@ -64,12 +65,28 @@ start_baseline() {
   fi
 }
 
-# run SERVER(actor|baseline) NAME CONFIG SCENARIO-ARGS...
+start_floor() { # floor arguments -> pid (bench/Floor on the baseline's port)
+  if port_in_use "$baseline_port"; then
+    echo "port $baseline_port is already in use; set BASELINE_PORT to another port" >&2
+    exit 1
+  fi
+  dotnet bench/Floor/bin/Release/net10.0/ActorGameServer.Floor.dll --port "$baseline_port" "$@" \
+    >"/tmp/ags-bench-floor-$baseline_port.log" 2>&1 &
+  server_pid=$!
+  started+=("$server_pid")
+  for _ in $(seq 100); do port_in_use "$baseline_port" && break; sleep 0.1; done
+}
+
+# run SERVER(actor|baseline|floor) NAME CONFIG SCENARIO-ARGS...   (CONFIG: the floor's arguments, or -)
 run() {
   local server="$1" name="$2" config="$3"
   shift 3
   local port
-  if [[ $server == actor ]]; then start_actor "$config"; port="$actor_port"; else start_baseline; port="$baseline_port"; fi
+  case "$server" in
+    actor) start_actor "$config"; port="$actor_port" ;;
+    baseline) start_baseline; port="$baseline_port" ;;
+    floor) read -ra floor_args <<<"$config"; start_floor "${floor_args[@]}"; port="$baseline_port" ;;
+  esac
   sleep 1
   echo "== $name on $server (pid $server_pid): $*" >&2
   # In the background and waited for, so a signal to this script runs the trap at once and the
@@ -102,7 +119,12 @@ for scenario in $scenarios; do
     rooms) # The baseline has no rooms.
       run actor rooms bench/loopback.hocon rooms --rooms "${ROOMS:-100}" --members "${MEMBERS:-10}" --hz "${ROOMS_HZ:-20}" \
         --seconds "${ROOMS_SECONDS:-30}" --warmup "${ROOMS_WARMUP:-5}" --drain "${ROOMS_DRAIN:-10}" ;;
-    *) echo "unknown scenario $scenario (ping50 ping1 tick hold rooms)" >&2; exit 1 ;;
+    floor) # hold against bench/Floor: what the transport alone costs (see its README).
+      args=(hold --clients "${HOLD_CLIENTS:-10000}" --seconds "${HOLD_SECONDS:-10}")
+      run floor akka-io "--transport akka-io" "${args[@]}"
+      run floor akka-io-shared "--transport akka-io --shared-handler" "${args[@]}"
+      run floor sockets "--transport sockets" "${args[@]}" ;;
+    *) echo "unknown scenario $scenario (ping50 ping1 tick hold rooms floor)" >&2; exit 1 ;;
   esac
 done
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Markdown table from bench/compare.sh's JSON results: actor server vs bench/Baseline.
 
-usage: bench/compare_table.py RESULTS_DIR   (reads actor-NAME.json and baseline-NAME.json)
+usage: bench/compare_table.py RESULTS_DIR   (reads actor-NAME.json, baseline-NAME.json, floor-NAME.json)
 """
 import json
 import pathlib
@@ -114,6 +114,20 @@ def main():
     print("|---|---|---:|---:|---:|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
+
+    floors = [("Akka.IO, one handler actor per connection", "akka-io"),
+              ("Akka.IO alone (one shared handler)", "akka-io-shared"),
+              ("plain sockets, one actor per connection", "sockets")]
+    measured = [(label, load(directory, "floor", name)) for label, name in floors]
+    if any(result for _, result in measured):
+        print()
+        print("| hold, same size: bench/Floor | accepted | accept time s | RSS growth KB per connection | server CPU µs per connection |")
+        print("|---|---:|---:|---:|---:|")
+        for label, r in measured:
+            if r:
+                print(f"| {label} | {int(r['extra']['accepted']):,} of {int(r['extra']['requested']):,} | "
+                      f"{fmt(get(r, 'extra', 'acceptSeconds'), 2)} | {fmt(get(r, 'extra', 'rssKbPerConnection'), 2)} | "
+                      f"{fmt(get(r, 'server', 'cpuMicrosecondsPerOperation'), 0)} |")
 
 
 if __name__ == "__main__":
