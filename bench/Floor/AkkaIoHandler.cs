@@ -4,13 +4,11 @@ using Akka.IO;
 namespace ActorGameServer.Floor;
 
 /// <summary>
-/// Just enough of a player actor for the <c>hold</c> handshake over Akka.IO: WELCOME on connect
-/// and a PONG for whatever arrives (the handshake sends exactly one PING).
+/// Just enough of a player actor over Akka.IO for the load test's <c>hold</c> and <c>ping</c>:
+/// WELCOME on connect, and every PING answered with its PONG (see <see cref="FloorFrames"/>).
 /// </summary>
 internal sealed class AkkaIoHandler(IActorRef? connection) : UntypedActor
 {
-    private static readonly ByteString Pong = ByteString.FromBytes(FloorFrames.Pong);
-
     protected override void PreStart()
     {
         if (connection is not null)
@@ -24,8 +22,10 @@ internal sealed class AkkaIoHandler(IActorRef? connection) : UntypedActor
     {
         switch (message)
         {
-            case Tcp.Received:
-                Sender.Tell(Tcp.Write.Create(Pong));
+            case Tcp.Received received:
+                var reply = received.Data.ToArray();
+                FloorFrames.PingToPong(reply);
+                Sender.Tell(Tcp.Write.Create(ByteString.FromBytes(reply)));
                 break;
             case Tcp.ConnectionClosed when connection is not null:
                 Context.Stop(Self);

@@ -6,12 +6,12 @@ namespace ActorGameServer.Floor;
 
 /// <summary>
 /// A player actor that owns its socket. It waits for data with a zero-byte receive, so an idle
-/// connection holds no receive buffer; one is rented only while bytes are read. The <c>hold</c>
-/// handshake needs nothing more than WELCOME and a PONG for the one PING.
+/// connection holds no receive buffer; one is rented only while bytes are read. Like
+/// <see cref="AkkaIoHandler"/>, it sends WELCOME and answers every PING with its PONG.
 /// </summary>
 internal sealed class SocketHandler(Socket socket) : UntypedActor
 {
-    private sealed record Received(int Bytes);
+    private sealed record Received(byte[] Bytes);
 
     private sealed class Closed
     {
@@ -30,8 +30,9 @@ internal sealed class SocketHandler(Socket socket) : UntypedActor
     {
         switch (message)
         {
-            case Received:
-                socket.Send(FloorFrames.Pong);
+            case Received received:
+                FloorFrames.PingToPong(received.Bytes);
+                socket.Send(received.Bytes);
                 break;
             case Closed:
                 Context.Stop(Self);
@@ -51,13 +52,14 @@ internal sealed class SocketHandler(Socket socket) : UntypedActor
                 await socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
                 var buffer = ArrayPool<byte>.Shared.Rent(2048);
                 var read = socket.Receive(buffer);
+                var bytes = buffer.AsSpan(0, read).ToArray();
                 ArrayPool<byte>.Shared.Return(buffer);
                 if (read == 0)
                 {
                     break;
                 }
 
-                self.Tell(new Received(read));
+                self.Tell(new Received(bytes));
             }
         }
         catch (SocketException)
