@@ -119,11 +119,14 @@ for scenario in $scenarios; do
     rooms) # The baseline has no rooms.
       run actor rooms bench/loopback.hocon rooms --rooms "${ROOMS:-100}" --members "${MEMBERS:-10}" --hz "${ROOMS_HZ:-20}" \
         --seconds "${ROOMS_SECONDS:-30}" --warmup "${ROOMS_WARMUP:-5}" --drain "${ROOMS_DRAIN:-10}" ;;
-    floor) # hold against bench/Floor: what the transport alone costs (see its README).
+    floor) # hold and ping50 against bench/Floor: what the transport alone costs (see its README).
       args=(hold --clients "${HOLD_CLIENTS:-10000}" --seconds "${HOLD_SECONDS:-10}")
       run floor akka-io "--transport akka-io" "${args[@]}"
       run floor akka-io-shared "--transport akka-io --shared-handler" "${args[@]}"
-      run floor sockets "--transport sockets" "${args[@]}" ;;
+      run floor sockets "--transport sockets" "${args[@]}"
+      args=(ping --clients 50 --seconds "${PING_SECONDS:-15}" --warmup "${PING_WARMUP:-2}")
+      run floor akka-io-ping50 "--transport akka-io" "${args[@]}"
+      run floor sockets-ping50 "--transport sockets" "${args[@]}" ;;
     *) echo "unknown scenario $scenario (ping50 ping1 tick hold rooms floor)" >&2; exit 1 ;;
   esac
 done

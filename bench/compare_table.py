@@ -129,6 +129,19 @@ def main():
                       f"{fmt(get(r, 'extra', 'acceptSeconds'), 2)} | {fmt(get(r, 'extra', 'rssKbPerConnection'), 2)} | "
                       f"{fmt(get(r, 'server', 'cpuMicrosecondsPerOperation'), 0)} |")
 
+    base = load(directory, "baseline", "ping50")
+    pings = [("Akka.IO, one handler actor per connection", load(directory, "floor", "akka-io-ping50")),
+             ("plain sockets, one actor per connection", load(directory, "floor", "sockets-ping50"))]
+    if any(result for _, result in pings):
+        print()
+        print("| ping, 50 clients: bench/Floor | round trips/s | ÷ baseline | server CPU µs per round trip | ÷ baseline |")
+        print("|---|---:|---:|---:|---:|")
+        for label, r in pings:
+            if r:
+                cpu = get(r, "server", "cpuMicrosecondsPerOperation")
+                print(f"| {label} | {fmt(r['throughput'], 0)} | {ratio(r['throughput'], get(base, 'throughput'))} | "
+                      f"{fmt(cpu, 2)} | {ratio(cpu, get(base, 'server', 'cpuMicrosecondsPerOperation'))} |")
+
 
 if __name__ == "__main__":
     main()
