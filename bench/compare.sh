@@ -11,7 +11,7 @@
 #        TICK_CLIENTS (2000)  TICK_HZ (20)  TICK_SECONDS (20)  TICK_WARMUP (5)
 #        HOLD_CLIENTS (10000)  HOLD_SECONDS (10)
 #        ROOMS (100)  MEMBERS (10)  ROOMS_HZ (20)  ROOMS_SECONDS (30)  ROOMS_WARMUP (5)  ROOMS_DRAIN (10)
-# Defaults take about 5 minutes. Every server this script starts is stopped on exit.
+# Defaults take about 8 minutes. Every server this script starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
