@@ -21,11 +21,18 @@ internal sealed class SocketListener(EndPoint endPoint) : UntypedActor
         var self = Self;
         _ = Task.Run(async () =>
         {
-            while (true)
+            try
             {
-                var socket = await _listener.AcceptAsync();
-                socket.NoDelay = true;
-                self.Tell(new Accepted(socket));
+                while (true)
+                {
+                    var socket = await _listener.AcceptAsync();
+                    socket.NoDelay = true;
+                    self.Tell(new Accepted(socket));
+                }
+            }
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
+            {
+                // The listener was closed in PostStop: stop accepting.
             }
         });
     }
