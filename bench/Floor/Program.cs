@@ -14,7 +14,7 @@ for (var i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--port" when i + 1 < args.Length: port = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--transport" when i + 1 < args.Length: transport = args[++i]; break;
+        case "--transport" when i + 1 < args.Length && args[i + 1] is "akka-io" or "sockets": transport = args[++i]; break;
         case "--frame-size" when i + 1 < args.Length: frameSize = args[++i]; break;
         case "--shared-handler": sharedHandler = true; break;
         default:
@@ -44,7 +44,7 @@ var (listener, description) = transport switch
     "akka-io" => (Props.Create(() => new AkkaIoListener(endPoint, sharedHandler)),
         $"Akka.IO, maximum-frame-size {frameSize}, {(sharedHandler ? "one handler actor for all connections" : "one handler actor per connection")}"),
     "sockets" => (Props.Create(() => new SocketListener(endPoint)), "plain sockets, one actor per connection owning its socket, zero-byte receives"),
-    _ => throw new ArgumentException($"unknown transport {transport}"),
+    _ => throw new InvalidOperationException($"unknown transport {transport}"), // checked with the arguments
 };
 system.ActorOf(listener, "listener");
 Console.WriteLine($"floor listening on {endPoint}: {description}; Ctrl+C or SIGTERM stops");

@@ -20,7 +20,7 @@ internal sealed class SocketHandler(Socket socket) : UntypedActor
 
     protected override void PreStart()
     {
-        socket.Send(FloorFrames.Welcome);
+        SendOrStop(FloorFrames.Welcome);
         _ = ReadAsync(socket, Self);
     }
 
@@ -32,7 +32,7 @@ internal sealed class SocketHandler(Socket socket) : UntypedActor
         {
             case Received received:
                 FloorFrames.PingToPong(received.Bytes);
-                socket.Send(received.Bytes);
+                SendOrStop(received.Bytes);
                 break;
             case Closed:
                 Context.Stop(Self);
@@ -40,6 +40,19 @@ internal sealed class SocketHandler(Socket socket) : UntypedActor
             default:
                 Unhandled(message);
                 break;
+        }
+    }
+
+    /// <summary>A blocking send: enough for replies of a few dozen bytes; a failed one ends the connection.</summary>
+    private void SendOrStop(byte[] frame)
+    {
+        try
+        {
+            socket.Send(frame);
+        }
+        catch (SocketException)
+        {
+            Context.Stop(Self);
         }
     }
 
