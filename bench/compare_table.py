@@ -43,6 +43,15 @@ def clean(result):
     return f"{result['lost']} / {result['outOfOrder']} / {result['errors']}"
 
 
+def table(header, rows, align=None):
+    """A markdown table; align has an l or r per column (default: the first left, the rest right)."""
+    align = align or "l" + "r" * (len(header) - 1)
+    print("| " + " | ".join(header) + " |")
+    print("|" + "".join("---|" if a == "l" else "---:|" for a in align))
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+
+
 def main():
     directory = pathlib.Path(sys.argv[1])
     rows = []
@@ -110,37 +119,30 @@ def main():
         rows.append((s, "missed ticks", fmt(a["missedTicks"]), "—", "—", "generator late"))
         rows.append((s, "lost / out-of-order / errors (must be 0)", clean(a), "—", "—", ""))
 
-    print("| Scenario | Metric | Actor server | Baseline | Actor ÷ baseline | Note |")
-    print("|---|---|---:|---:|---:|---|")
-    for r in rows:
-        print("| " + " | ".join(r) + " |")
+    table(["Scenario", "Metric", "Actor server", "Baseline", "Actor ÷ baseline", "Note"], rows, "llrrrl")
 
     floors = [("Akka.IO, one handler actor per connection", "akka-io"),
               ("Akka.IO alone (one shared handler)", "akka-io-shared"),
               ("plain sockets, one actor per connection", "sockets")]
-    measured = [(label, load(directory, "floor", name)) for label, name in floors]
-    if any(result for _, result in measured):
+    held = [(label, load(directory, "floor", name)) for label, name in floors]
+    if any(r for _, r in held):
         print()
-        print("| hold, same size: bench/Floor | accepted | accept time s | RSS growth KB per connection | server CPU µs per connection |")
-        print("|---|---:|---:|---:|---:|")
-        for label, r in measured:
-            if r:
-                print(f"| {label} | {int(r['extra']['accepted']):,} of {int(r['extra']['requested']):,} | "
-                      f"{fmt(get(r, 'extra', 'acceptSeconds'), 2)} | {fmt(get(r, 'extra', 'rssKbPerConnection'), 2)} | "
-                      f"{fmt(get(r, 'server', 'cpuMicrosecondsPerOperation'), 0)} |")
+        table(["hold, same size: bench/Floor", "accepted", "accept time s", "RSS growth KB per connection",
+               "server CPU µs per connection"],
+              [(label, f"{int(r['extra']['accepted']):,} of {int(r['extra']['requested']):,}",
+                fmt(get(r, "extra", "acceptSeconds"), 2), fmt(get(r, "extra", "rssKbPerConnection"), 2),
+                fmt(get(r, "server", "cpuMicrosecondsPerOperation"), 0)) for label, r in held if r])
 
     base = load(directory, "baseline", "ping50")
-    pings = [("Akka.IO, one handler actor per connection", load(directory, "floor", "akka-io-ping50")),
-             ("plain sockets, one actor per connection", load(directory, "floor", "sockets-ping50"))]
-    if any(result for _, result in pings):
+    pinged = [("Akka.IO, one handler actor per connection", load(directory, "floor", "akka-io-ping50")),
+              ("plain sockets, one actor per connection", load(directory, "floor", "sockets-ping50"))]
+    if any(r for _, r in pinged):
         print()
-        print("| ping, 50 clients: bench/Floor | round trips/s | ÷ baseline | server CPU µs per round trip | ÷ baseline |")
-        print("|---|---:|---:|---:|---:|")
-        for label, r in pings:
-            if r:
-                cpu = get(r, "server", "cpuMicrosecondsPerOperation")
-                print(f"| {label} | {fmt(r['throughput'], 0)} | {ratio(r['throughput'], get(base, 'throughput'))} | "
-                      f"{fmt(cpu, 2)} | {ratio(cpu, get(base, 'server', 'cpuMicrosecondsPerOperation'))} |")
+        cpu = lambda r: get(r, "server", "cpuMicrosecondsPerOperation")
+        table(["ping, 50 clients: bench/Floor", "round trips/s", "÷ baseline", "server CPU µs per round trip",
+               "÷ baseline"],
+              [(label, fmt(r["throughput"], 0), ratio(r["throughput"], get(base, "throughput")),
+                fmt(cpu(r), 2), ratio(cpu(r), cpu(base))) for label, r in pinged if r])
 
 
 if __name__ == "__main__":
