@@ -1,5 +1,5 @@
-using System.Buffers.Binary;
 using System.Text;
+using ActorGameServer.Protocol;
 
 namespace ActorGameServer.Floor;
 
@@ -11,7 +11,7 @@ namespace ActorGameServer.Floor;
 /// </summary>
 internal static class FloorFrames
 {
-    public static readonly byte[] Welcome = Frame("""{"cmd":"WELCOME","message":{}}""");
+    public static readonly byte[] Welcome = FrameWriter.Frame(Encoding.UTF8.GetBytes("""{"cmd":"WELCOME","message":{}}"""));
 
     private static readonly byte[] Ping = Encoding.UTF8.GetBytes("\"PING\"");
     private static readonly byte[] Pong = Encoding.UTF8.GetBytes("\"PONG\"");
@@ -25,14 +25,5 @@ internal static class FloorFrames
             Pong.CopyTo(frames[at..]);
             frames = frames[(at + Pong.Length)..];
         }
-    }
-
-    private static byte[] Frame(string json)
-    {
-        var payload = Encoding.UTF8.GetBytes(json);
-        var frame = new byte[4 + payload.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)payload.Length);
-        payload.CopyTo(frame, 4);
-        return frame;
     }
 }
