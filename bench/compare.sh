@@ -49,32 +49,22 @@ start_actor() { # config -> pid
   started+=("$pid")
   server_pid="$pid"
 }
-start_baseline() {
+# start_local NAME DLL ARGS...: a bench server on the baseline's port (the baseline or bench/Floor)
+start_local() {
+  local name="$1" dll="$2"
+  shift 2
   if port_in_use "$baseline_port"; then
     echo "port $baseline_port is already in use; set BASELINE_PORT to another port" >&2
     exit 1
   fi
-  dotnet bench/Baseline/bin/Release/net10.0/ActorGameServer.Baseline.dll --port "$baseline_port" \
-    >"/tmp/ags-bench-baseline-$baseline_port.log" 2>&1 &
+  dotnet "$dll" --port "$baseline_port" "$@" >"/tmp/ags-bench-$name-$baseline_port.log" 2>&1 &
   server_pid=$!
   started+=("$server_pid")
   for _ in $(seq 100); do port_in_use "$baseline_port" && break; sleep 0.1; done
   if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "the baseline exited; see /tmp/ags-bench-baseline-$baseline_port.log" >&2
+    echo "the $name exited; see /tmp/ags-bench-$name-$baseline_port.log" >&2
     exit 1
   fi
-}
-
-start_floor() { # floor arguments -> pid (bench/Floor on the baseline's port)
-  if port_in_use "$baseline_port"; then
-    echo "port $baseline_port is already in use; set BASELINE_PORT to another port" >&2
-    exit 1
-  fi
-  dotnet bench/Floor/bin/Release/net10.0/ActorGameServer.Floor.dll --port "$baseline_port" "$@" \
-    >"/tmp/ags-bench-floor-$baseline_port.log" 2>&1 &
-  server_pid=$!
-  started+=("$server_pid")
-  for _ in $(seq 100); do port_in_use "$baseline_port" && break; sleep 0.1; done
 }
 
 # run SERVER(actor|baseline|floor) NAME CONFIG SCENARIO-ARGS...   (CONFIG: the floor's arguments, or -)
@@ -84,8 +74,11 @@ run() {
   local port
   case "$server" in
     actor) start_actor "$config"; port="$actor_port" ;;
-    baseline) start_baseline; port="$baseline_port" ;;
-    floor) read -ra floor_args <<<"$config"; start_floor "${floor_args[@]}"; port="$baseline_port" ;;
+    baseline) start_local baseline bench/Baseline/bin/Release/net10.0/ActorGameServer.Baseline.dll; port="$baseline_port" ;;
+    floor)
+      read -ra floor_args <<<"$config"
+      start_local floor bench/Floor/bin/Release/net10.0/ActorGameServer.Floor.dll "${floor_args[@]}"
+      port="$baseline_port" ;;
   esac
   sleep 1
   echo "== $name on $server (pid $server_pid): $*" >&2
