@@ -47,11 +47,16 @@ var (listener, description) = transport switch
     _ => throw new InvalidOperationException($"unknown transport {transport}"), // checked with the arguments
 };
 system.ActorOf(listener, "listener");
-Console.WriteLine($"floor listening on {endPoint}: {description}; Ctrl+C or SIGTERM stops");
+Console.WriteLine($"floor starting on {endPoint}: {description}; Ctrl+C or SIGTERM stops");
 
 var stopped = new TaskCompletionSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stopped.TrySetResult(); };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => stopped.TrySetResult();
-await stopped.Task;
+// The listeners terminate the system themselves when they cannot bind.
+if (await Task.WhenAny(stopped.Task, system.WhenTerminated) != stopped.Task)
+{
+    return 2;
+}
+
 await system.Terminate();
 return 0;

@@ -16,8 +16,18 @@ internal sealed class SocketListener(EndPoint endPoint) : UntypedActor
 
     protected override void PreStart()
     {
-        _listener.Bind(endPoint);
-        _listener.Listen(1000);
+        try
+        {
+            _listener.Bind(endPoint);
+            _listener.Listen(1000);
+        }
+        catch (SocketException e)
+        {
+            Console.Error.WriteLine($"cannot bind {endPoint}: {e.Message}");
+            Context.System.Terminate();
+            return;
+        }
+
         var self = Self;
         _ = Task.Run(async () =>
         {
