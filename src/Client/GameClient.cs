@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using ActorGameServer.Client.Transports;
 using ActorGameServer.Protocol;
 
 namespace ActorGameServer.Client;
@@ -16,8 +16,19 @@ namespace ActorGameServer.Client;
 /// </summary>
 public sealed class GameClient : IAsyncDisposable
 {
-    private readonly Socket _socket;
-    private readonly FrameDecoder _decoder;
+    /// <summary>
+    /// The largest frame accepted from the server, in bytes. Anything
+    /// larger fails the connection with <see cref="InvalidDataException"/> before it is buffered.
+    /// </summary>
+    public const int MaxFrameBytes = 16 * 1024 * 1024;
+
+    /// <summary>How deeply the server's JSON may nest.</summary>
+    internal const int MaxJsonDepth = 256;
+
+    /// <summary>How long <see cref="DisposeAsync"/> waits for the goodbye (a close handshake, where the transport has one).</summary>
+    private static readonly TimeSpan GoodbyeTimeout = TimeSpan.FromSeconds(1);
+
+    private readonly ITransport _transport;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<long, TaskCompletionSource<ServerFrame>> _pending = new();
     private readonly Channel<ServerFrame> _pushes = Channel.CreateUnbounded<ServerFrame>(new UnboundedChannelOptions { SingleWriter = true });
@@ -25,13 +36,12 @@ public sealed class GameClient : IAsyncDisposable
     private readonly Task _readLoop;
     private long _lastId;
 
-    private GameClient(Socket socket, ServerFrame welcome)
+    private GameClient(ITransport transport, ServerFrame welcome)
     {
-        _socket = socket;
+        _transport = transport;
         UserId = welcome.Message.GetProperty("user_id").GetInt64();
         MaxPayload = welcome.Message.GetProperty("max_payload").GetInt32();
         ServerVersion = welcome.Message.GetProperty("version").GetString() ?? "";
-        _decoder = new FrameDecoder(maxPayload: 16 * 1024 * 1024, maxDepth: 256);
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
@@ -41,22 +51,9 @@ public sealed class GameClient : IAsyncDisposable
 
     public string ServerVersion { get; }
 
-    /// <summary>Connects and waits for WELCOME.</summary>
-    public static async Task<GameClient> ConnectAsync(string host, int port, CancellationToken cancellationToken = default)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(host, port, cancellationToken);
-            var welcome = await ReadWelcomeAsync(socket, cancellationToken);
-            return new GameClient(socket, welcome);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    /// <summary>Connects over TCP (length-prefixed frames) and waits for WELCOME.</summary>
+    public static async Task<GameClient> ConnectAsync(string host, int port, CancellationToken cancellationToken = default) =>
+        await WelcomedAsync(await TcpTransport.ConnectAsync(host, port, MaxFrameBytes, cancellationToken), cancellationToken);
 
     /// <summary>Sends a request and returns its reply; an ERROR reply throws <see cref="GameServerException"/>.</summary>
     /// <param name="messageJson">The request's message as JSON text, sent as is.</param>
@@ -127,11 +124,11 @@ public sealed class GameClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _closing.CancelAsync();
-        _socket.Dispose();
+        await SayGoodbyeAsync();
+        await _closing.CancelAsync(); // Stops the read loop if the goodbye did not.
         await _readLoop; // never throws: the loop records its failure for the readers instead
 
-        _decoder.Dispose();
+        await _transport.DisposeAsync();
         _writeLock.Dispose();
         _closing.Dispose();
     }
@@ -141,11 +138,11 @@ public sealed class GameClient : IAsyncDisposable
         var json = id is null
             ? $"{{\"cmd\":{JsonSerializer.Serialize(cmd)},\"message\":{messageJson}}}"
             : $"{{\"cmd\":{JsonSerializer.Serialize(cmd)},\"message\":{messageJson},\"id\":{id}}}";
-        var frame = FrameWriter.Frame(Encoding.UTF8.GetBytes(json));
+        var bytes = Encoding.UTF8.GetBytes(json);
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            await _socket.SendAsync(frame, cancellationToken);
+            await _transport.SendAsync(bytes, cancellationToken);
         }
         finally
         {
@@ -155,28 +152,12 @@ public sealed class GameClient : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
-        var buffer = new byte[16 * 1024];
         Exception? failure = null;
         try
         {
-            while (true)
+            while (await _transport.ReceiveAsync(_closing.Token) is { } envelope)
             {
-                var read = await _socket.ReceiveAsync(buffer, _closing.Token);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                _decoder.Feed(buffer.AsSpan(0, read));
-                for (var decoded = _decoder.TryDecode(); !decoded.IsNeedMoreData; decoded = _decoder.TryDecode())
-                {
-                    if (decoded.Error is { } error)
-                    {
-                        throw new InvalidDataException($"the server sent a bad frame: {error.Code.ToWire()} {error.Detail}");
-                    }
-
-                    Dispatch(ServerFrame.From(decoded.Envelope!));
-                }
+                Dispatch(ServerFrame.From(envelope));
             }
         }
         catch (Exception e) when (!_closing.IsCancellationRequested)
@@ -212,34 +193,57 @@ public sealed class GameClient : IAsyncDisposable
         }
     }
 
-    private static async Task<ServerFrame> ReadWelcomeAsync(Socket socket, CancellationToken cancellationToken)
+    /// <summary>Waits for WELCOME on a fresh connection; the connection is closed when anything else comes.</summary>
+    private static async Task<GameClient> WelcomedAsync(ITransport transport, CancellationToken cancellationToken)
     {
-        // Read byte-exactly up to the end of the first frame, so nothing after it is consumed here.
-        var header = new byte[FrameReader.HeaderSize];
-        await ReceiveExactlyAsync(socket, header, cancellationToken);
-        var payload = new byte[System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header)];
-        await ReceiveExactlyAsync(socket, payload, cancellationToken);
-        var parsed = EnvelopeParser.Parse(payload, maxDepth: 256);
-        var frame = parsed.Envelope is { } envelope ? ServerFrame.From(envelope) : throw new InvalidDataException(parsed.Error!.Detail);
-        return frame.Cmd switch
+        try
         {
-            Commands.Welcome => frame,
-            Commands.Error => throw GameServerException.From(frame),
-            _ => throw new InvalidDataException($"expected WELCOME, got {frame.Cmd}"),
-        };
+            var envelope = await transport.ReceiveAsync(cancellationToken)
+                ?? throw new IOException("the server closed the connection before WELCOME");
+            var frame = ServerFrame.From(envelope);
+            return frame.Cmd switch
+            {
+                Commands.Welcome => new GameClient(transport, frame),
+                Commands.Error => throw GameServerException.From(frame),
+                _ => throw new InvalidDataException($"expected WELCOME, got {frame.Cmd}"),
+            };
+        }
+        catch
+        {
+            await transport.DisposeAsync();
+            throw;
+        }
     }
 
-    private static async Task ReceiveExactlyAsync(Socket socket, Memory<byte> buffer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Best effort, bounded: starts the transport's close handshake, if it has one, and waits for
+    /// the server's answer to end the read loop. A pending write or a deaf server cannot hold up
+    /// disposal longer than <see cref="GoodbyeTimeout"/>.
+    /// </summary>
+    private async Task SayGoodbyeAsync()
     {
-        while (!buffer.IsEmpty)
+        using var timeout = new CancellationTokenSource(GoodbyeTimeout);
+        try
         {
-            var read = await socket.ReceiveAsync(buffer, cancellationToken);
-            if (read == 0)
+            bool answerExpected;
+            await _writeLock.WaitAsync(timeout.Token);
+            try
             {
-                throw new IOException("the server closed the connection");
+                answerExpected = await _transport.SayGoodbyeAsync(timeout.Token);
+            }
+            finally
+            {
+                _writeLock.Release();
             }
 
-            buffer = buffer[read..];
+            if (answerExpected)
+            {
+                await _readLoop.WaitAsync(timeout.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // The connection is going away regardless.
         }
     }
 }
