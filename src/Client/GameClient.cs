@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
@@ -17,7 +18,7 @@ namespace ActorGameServer.Client;
 public sealed class GameClient : IAsyncDisposable
 {
     /// <summary>
-    /// The largest frame accepted from the server, in bytes. Anything
+    /// The largest frame (TCP) or message (WebSocket) accepted from the server, in bytes. Anything
     /// larger fails the connection with <see cref="InvalidDataException"/> before it is buffered.
     /// </summary>
     public const int MaxFrameBytes = 16 * 1024 * 1024;
@@ -25,7 +26,7 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>How deeply the server's JSON may nest.</summary>
     internal const int MaxJsonDepth = 256;
 
-    /// <summary>How long <see cref="DisposeAsync"/> waits for the goodbye (a close handshake, where the transport has one).</summary>
+    /// <summary>How long <see cref="DisposeAsync"/> waits for the goodbye (the WebSocket close handshake).</summary>
     private static readonly TimeSpan GoodbyeTimeout = TimeSpan.FromSeconds(1);
 
     private readonly ITransport _transport;
@@ -54,6 +55,25 @@ public sealed class GameClient : IAsyncDisposable
     /// <summary>Connects over TCP (length-prefixed frames) and waits for WELCOME.</summary>
     public static async Task<GameClient> ConnectAsync(string host, int port, CancellationToken cancellationToken = default) =>
         await WelcomedAsync(await TcpTransport.ConnectAsync(host, port, MaxFrameBytes, cancellationToken), cancellationToken);
+
+    /// <summary>Connects over WebSocket (<c>ws://host:port/ws</c> or <c>wss://</c>) and waits for WELCOME.</summary>
+    public static Task<GameClient> ConnectAsync(Uri url, CancellationToken cancellationToken = default) =>
+        ConnectAsync(url, configure: null, cancellationToken);
+
+    /// <summary>
+    /// Connects over WebSocket and waits for WELCOME; <paramref name="configure"/> sets headers,
+    /// certificates, a proxy or the keep-alive interval before the handshake.
+    /// </summary>
+    public static async Task<GameClient> ConnectAsync(Uri url, Action<ClientWebSocketOptions>? configure, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (url.Scheme != Uri.UriSchemeWs && url.Scheme != Uri.UriSchemeWss)
+        {
+            throw new ArgumentException($"expected a ws:// or wss:// URL, not {url}; use ConnectAsync(host, port) for TCP", nameof(url));
+        }
+
+        return await WelcomedAsync(await WebSocketTransport.ConnectAsync(url, configure, MaxFrameBytes, cancellationToken), cancellationToken);
+    }
 
     /// <summary>Sends a request and returns its reply; an ERROR reply throws <see cref="GameServerException"/>.</summary>
     /// <param name="messageJson">The request's message as JSON text, sent as is.</param>
@@ -164,6 +184,7 @@ public sealed class GameClient : IAsyncDisposable
         {
             // A reset or a bad frame ends the connection; readers of pushes and pending requests see why.
             failure = e;
+            _transport.Abort(); // A stream that broke the framing is closed, never resynchronised.
         }
         catch (Exception) when (_closing.IsCancellationRequested)
         {
@@ -241,7 +262,7 @@ public sealed class GameClient : IAsyncDisposable
                 await _readLoop.WaitAsync(timeout.Token);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        catch (Exception e) when (e is OperationCanceledException or IOException or WebSocketException or ObjectDisposedException)
         {
             // The connection is going away regardless.
         }

@@ -23,4 +23,7 @@ internal interface ITransport : IAsyncDisposable
     /// will answer by ending the connection, so <see cref="ReceiveAsync"/> is worth waiting for.
     /// </summary>
     ValueTask<bool> SayGoodbyeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Ends the connection at once, without a goodbye; a send in flight fails.</summary>
+    void Abort();
 }

@@ -68,6 +68,8 @@ internal sealed class TcpTransport : ITransport
     /// <summary>Nothing to say: closing the socket is the goodbye.</summary>
     public ValueTask<bool> SayGoodbyeAsync(CancellationToken cancellationToken) => ValueTask.FromResult(false);
 
+    public void Abort() => _socket.Dispose();
+
     public ValueTask DisposeAsync()
     {
         _socket.Dispose();

@@ -50,6 +50,7 @@ public sealed class TcpTransportTests : IDisposable
         Assert.Contains("larger than the maximum", Assert.IsType<InvalidDataException>(closed.InnerException).Message);
         var pending = await Assert.ThrowsAsync<IOException>(() => ping.Soon());
         Assert.IsType<InvalidDataException>(pending.InnerException);
+        Assert.True(await EndedAsync(server), "the client must drop the connection, not keep it open");
     }
 
     [Fact]
@@ -85,6 +86,24 @@ public sealed class TcpTransportTests : IDisposable
 
         var closed = await Assert.ThrowsAsync<ChannelClosedException>(() => client.NextPushAsync(WireClient.DefaultTimeout));
         Assert.IsType<EndOfStreamException>(closed.InnerException);
+    }
+
+    /// <summary>True when the peer ends the connection (end of stream or reset), skipping what it still sent.</summary>
+    private static async Task<bool> EndedAsync(Socket server)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            while (await server.ReceiveAsync(buffer).Soon() > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
     }
 
     private static byte[] Frame(string json) => WireClient.Frame(Encoding.UTF8.GetBytes(json));
