@@ -46,6 +46,33 @@ public sealed class RawHttpClient : IAsyncDisposable
         return await WebSocketHandshake.ReadHeadAsync(_stream, timeout.Token);
     }
 
+    /// <summary>
+    /// Reads one WebSocket frame as the server sent it (unmasked): its opcode (1 text, 2 binary,
+    /// 8 close...) and payload; null when the connection ends first.
+    /// </summary>
+    public async Task<(byte Opcode, byte[] Payload)?> ReadFrameAsync()
+    {
+        using var timeout = new CancellationTokenSource(WireClient.DefaultTimeout);
+        var header = new byte[2];
+        if (await _stream.ReadAtLeastAsync(header, 2, throwOnEndOfStream: false, timeout.Token) < 2)
+        {
+            return null;
+        }
+
+        Assert.True((header[1] & 0x80) == 0, "a server must not mask its frames");
+        ulong length = (byte)(header[1] & 0x7F);
+        if (length >= 126)
+        {
+            var extended = new byte[length == 126 ? 2 : 8];
+            await _stream.ReadExactlyAsync(extended, timeout.Token);
+            length = extended.Aggregate(0UL, (value, b) => (value << 8) | b);
+        }
+
+        var payload = new byte[checked((int)length)];
+        await _stream.ReadExactlyAsync(payload, timeout.Token);
+        return ((byte)(header[0] & 0x0F), payload);
+    }
+
     /// <summary>Everything the server sends until it closes the connection (a reset counts as closing).</summary>
     public async Task<byte[]> ReadToEndAsync()
     {
