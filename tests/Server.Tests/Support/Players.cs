@@ -24,6 +24,26 @@ public static class Players
         return client;
     }
 
+    /// <summary>Connects over WebSocket, and sends HELLO when <paramref name="name"/> is given.</summary>
+    public static async Task<GameClient> ConnectWebSocketPlayerAsync(this TestServer server, string? name = null)
+    {
+        var client = await GameClient.ConnectAsync(server.WebSocketUri).WaitAsync(WireClient.DefaultTimeout);
+        if (name is not null)
+        {
+            await client.HelloAsync(name).Soon();
+        }
+
+        return client;
+    }
+
+    /// <summary>Connects over <paramref name="transport"/> ("tcp" or "ws"), for tests that mix the two.</summary>
+    public static Task<GameClient> ConnectPlayerAsync(this TestServer server, string transport, string? name) => transport switch
+    {
+        "tcp" => server.ConnectPlayerAsync(name),
+        "ws" => server.ConnectWebSocketPlayerAsync(name),
+        _ => throw new ArgumentOutOfRangeException(nameof(transport), transport, "expected tcp or ws"),
+    };
+
     /// <summary>The task, or a <see cref="TimeoutException"/> when a reply never comes.</summary>
     public static Task<T> Soon<T>(this Task<T> task) => task.WaitAsync(WireClient.DefaultTimeout);
 
