@@ -1,0 +1,182 @@
+using System.Net.WebSockets;
+using ActorGameServer.Server.Tests.Support;
+
+namespace ActorGameServer.Server.Tests.WebSockets;
+
+/// <summary>Connection caps, rate limits, idle timeouts and shutdown reach WebSocket players too.</summary>
+public sealed class WebSocketLimitsTests
+{
+    /// <summary>RFC 6455's 1013 Try Again Later, which the WebSocketCloseStatus enum lacks.</summary>
+    private const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
+
+    [Fact]
+    public async Task Over_the_total_cap_counting_both_listeners_a_websocket_newcomer_is_told_server_full()
+    {
+        await using var server = await TestServer.StartAsync("game-server.max-connections = 2");
+        var (tcp, _) = await WireClient.ConnectWelcomedAsync(server.EndPoint);
+        var (ws, _) = await WebSocketWireClient.ConnectWelcomedAsync(server.WebSocketUri);
+        await using (tcp)
+        await using (ws)
+        {
+            await using (var refused = await WebSocketWireClient.ConnectAsync(server.WebSocketUri))
+            {
+                await WebSocketProtocolErrorTests.AssertErrorThenCloseAsync(refused, "server_full", TryAgainLater);
+            }
+
+            await using (var refused = await WireClient.ConnectAsync(server.EndPoint))
+            {
+                Assert.Equal("server_full", (string?)(await refused.ReadFrameAsync())["message"]!["code"]);
+                Assert.True(await refused.IsClosedByServerAsync());
+            }
+
+            await ws.SendJsonAsync("""{"cmd":"PING","message":1}""");
+            Assert.Equal("""{"cmd":"PONG","message":1}""", await ws.ReadFrameTextAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Over_the_per_address_cap_a_websocket_newcomer_is_told_too_many_connections()
+    {
+        await using var server = await TestServer.StartAsync("game-server.max-connections-per-ip = 1");
+        var (first, _) = await WebSocketWireClient.ConnectWelcomedAsync(server.WebSocketUri);
+        await using var _ = first;
+
+        await using var second = await WebSocketWireClient.ConnectAsync(server.WebSocketUri);
+
+        await WebSocketProtocolErrorTests.AssertErrorThenCloseAsync(second, "too_many_connections", TryAgainLater);
+    }
+
+    [Fact]
+    public async Task A_silent_websocket_player_is_told_idle_timeout_and_closed()
+    {
+        await using var server = await TestServer.StartAsync("game-server.idle-timeout = 1s");
+        var (client, _) = await WebSocketWireClient.ConnectWelcomedAsync(server.WebSocketUri);
+        await using var _ = client;
+
+        await WebSocketProtocolErrorTests.AssertErrorThenCloseAsync(client, "idle_timeout", WebSocketCloseStatus.PolicyViolation);
+        await server.WaitForOnlineCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_frame_header_whose_payload_never_comes_is_ended_by_the_idle_timeout()
+    {
+        await using var server = await TestServer.StartAsync("game-server.idle-timeout = 1s");
+        var (raw, _) = await RawHttpClient.ConnectUpgradedAsync(server.HttpEndPoint);
+        await using var _ = raw;
+        Assert.Equal(0x1, (await raw.ReadFrameAsync())!.Value.Opcode); // WELCOME
+
+        await raw.SendRawAsync(WebSocketHandshake.ClientFrame(0x2, [], declaredLength: 1UL << 62));
+
+        var (opcode, payload) = (await raw.ReadFrameAsync())!.Value;
+        Assert.Equal(0x1, opcode);
+        Assert.Equal("idle_timeout", (string?)Json.Parse(System.Text.Encoding.UTF8.GetString(payload))["message"]!["code"]);
+        var (closeOpcode, close) = (await raw.ReadFrameAsync())!.Value;
+        Assert.Equal(0x8, closeOpcode);
+        Assert.Equal((int)WebSocketCloseStatus.PolicyViolation, (close[0] << 8) | close[1]);
+        await server.WaitForOnlineCountAsync(0);
+    }
+
+    [Fact]
+    public async Task Messages_over_the_rate_are_answered_rate_limited_with_their_id_and_a_flooder_is_then_disconnected()
+    {
+        await using var server = await TestServer.StartAsync(
+            "game-server.rate-limit { messages-per-second = 20, burst = 20, disconnect-after = 1s }");
+        var (flooder, _) = await WebSocketWireClient.ConnectWelcomedAsync(server.WebSocketUri);
+        var (neighbour, _) = await WebSocketWireClient.ConnectWelcomedAsync(server.WebSocketUri);
+        await using var _ = flooder;
+        await using var __ = neighbour;
+
+        // Rounds of 10 pings, each round read back before the next: far over 20 a second, paced by
+        // the server's own replies, until the server gives up on the flooder and closes.
+        var id = 0;
+        var limited = 0;
+        var pongs = 0;
+        var last = new Newtonsoft.Json.Linq.JObject();
+        while (true)
+        {
+            var sent = 0;
+            try
+            {
+                for (; sent < 10; sent++)
+                {
+                    await flooder.SendJsonAsync($$"""{"cmd":"PING","message":{{id}},"id":{{id++}}}""");
+                }
+            }
+            catch (WebSocketException)
+            {
+                // The server has closed: read what it sent before.
+            }
+
+            string? text = null;
+            for (var i = 0; i < sent && (text = await flooder.ReadFrameTextAsync()) is not null; i++)
+            {
+                last = Json.Parse(text);
+                if ((string?)last["cmd"] == "PONG")
+                {
+                    pongs++;
+                }
+                else if (last["id"] is { Type: not Newtonsoft.Json.Linq.JTokenType.Null })
+                {
+                    Assert.Equal("rate_limited", (string?)last["message"]!["code"]); // The dropped request is named.
+                    limited++;
+                }
+            }
+
+            if (text is null)
+            {
+                break;
+            }
+
+            if (sent < 10)
+            {
+                while (await flooder.ReadFrameTextAsync() is { } rest)
+                {
+                    last = Json.Parse(rest);
+                }
+
+                break;
+            }
+        }
+
+        Assert.InRange(pongs, 20, int.MaxValue);
+        Assert.True(limited > 0);
+        Assert.Equal("rate_limited", (string?)last["message"]!["code"]);
+        Assert.Contains("disconnecting", (string?)last["message"]!["detail"]);
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, flooder.CloseStatus);
+
+        await neighbour.SendJsonAsync("""{"cmd":"PING","message":"served"}""");
+        Assert.Equal("""{"cmd":"PONG","message":"served"}""", await neighbour.ReadFrameTextAsync());
+    }
+
+    [Fact(Skip = "Server differs: in-process GameServerHost.StopAsync() (documented as stopping 'the same way SIGTERM does') "
+        + "sends WebSocket players no SHUTDOWN; they are reset after about 20 s. SIGTERM works: see WebSocketShutdownTests.")]
+    public async Task Stopping_the_server_in_process_sends_shutdown_then_closes_with_going_away()
+    {
+        var server = await TestServer.StartAsync("game-server.close-timeout = 1s");
+        var (ws, _) = await WebSocketWireClient.ConnectWelcomedAsync(server.WebSocketUri);
+        var library = await server.ConnectWebSocketPlayerAsync();
+        try
+        {
+            var stopping = server.Host.StopAsync();
+
+            var shutdown = await ws.ReadFrameAsync();
+            Assert.Equal("SHUTDOWN", (string?)shutdown["cmd"]);
+            Assert.NotNull(shutdown["message"]!["reason"]);
+            Assert.True((int)shutdown["message"]!["reconnect_after_ms"]! >= 0);
+            Assert.True(await ws.IsClosedByServerAsync());
+            Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, ws.CloseStatus);
+
+            // GameClient: SHUTDOWN is the last push, then the pushes end without an error.
+            var pushes = await library.ReadPushesAsync().ToListAsync().AsTask().Soon();
+            Assert.Equal(["SHUTDOWN"], pushes.Select(p => p.Cmd));
+
+            await stopping.Soon();
+        }
+        finally
+        {
+            await ws.DisposeAsync();
+            await library.DisposeAsync();
+            await server.DisposeAsync();
+        }
+    }
+}
