@@ -56,7 +56,12 @@ public sealed class GameClient : IAsyncDisposable
     public static async Task<GameClient> ConnectAsync(string host, int port, CancellationToken cancellationToken = default) =>
         await WelcomedAsync(await TcpTransport.ConnectAsync(host, port, MaxFrameBytes, cancellationToken), cancellationToken);
 
-    /// <summary>Connects over WebSocket (<c>ws://host:port/ws</c> or <c>wss://</c>) and waits for WELCOME.</summary>
+    /// <summary>
+    /// Connects over WebSocket (<c>ws://host:port/ws</c> or <c>wss://</c>) and waits for WELCOME.
+    /// The server's close ends <see cref="ReadPushesAsync"/>: cleanly for 1000 or 1001 (after
+    /// SHUTDOWN), with an <see cref="IOException"/> naming the status for any other (1008 after an
+    /// ERROR that closes the connection, for instance).
+    /// </summary>
     public static Task<GameClient> ConnectAsync(Uri url, CancellationToken cancellationToken = default) =>
         ConnectAsync(url, configure: null, cancellationToken);
 
