@@ -221,7 +221,7 @@ internal static class TickScenario
                     writer.WriteNumber("s"u8, state._seq);
                     writer.WriteNumber("t"u8, state.now);
                     writer.WriteEndObject();
-                }));
+                }).ToLengthPrefixed());
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
             {

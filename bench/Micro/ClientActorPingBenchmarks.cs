@@ -3,6 +3,7 @@ using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
 using ActorGameServer.Server.Configuration;
 using ActorGameServer.Server.Routing;
+using ActorGameServer.Server.Transports.Tcp;
 using Akka.Actor;
 using Akka.IO;
 using BenchmarkDotNet.Attributes;
@@ -54,7 +55,7 @@ public class ClientActorPingBenchmarks
         var welcome = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         _connection = _system.ActorOf(Props.Create(() => new FakeConnection(welcome)), "connection");
         _system.ActorOf(
-            ClientActor.Props(1, _connection, new IPEndPoint(IPAddress.Loopback, 50000), settings, CommandRoutes.Default, ActorRefs.Nobody),
+            ClientActor.Props(1, new TcpConnection(_connection, new IPEndPoint(IPAddress.Loopback, 50000), settings.MaxPayload, settings.MaxJsonDepth), settings, CommandRoutes.Default, ActorRefs.Nobody),
             "client-1");
 
         // The client registers and writes WELCOME first; the stand-in acknowledges it.
@@ -65,7 +66,7 @@ public class ClientActorPingBenchmarks
         // Received with one prebuilt Write and does nothing else.
         var echoWelcome = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         _echoConnection = _system.ActorOf(Props.Create(() => new FakeConnection(echoWelcome)), "echo-connection");
-        _system.ActorOf(Props.Create(() => new EchoClient(_echoConnection, ServerFrames.Pong(EnvelopeParser.Parse(Payloads.Ping, Payloads.MaxDepth).Envelope!))), "echo-client");
+        _system.ActorOf(Props.Create(() => new EchoClient(_echoConnection, ServerFrames.Pong(EnvelopeParser.Parse(Payloads.Ping, Payloads.MaxDepth).Envelope!).ToLengthPrefixed())), "echo-client");
         Wait(echoWelcome.Task);
 
         // One round trip each, checked byte for byte, also warms the path up.
@@ -96,7 +97,7 @@ public class ClientActorPingBenchmarks
     private int Verify(Tcp.Received ping, byte[] payload)
     {
         var written = Run(ping, expectedWriteLength: -1, roundTrips: 1);
-        var expected = ServerFrames.Pong(EnvelopeParser.Parse(payload, Payloads.MaxDepth).Envelope!);
+        var expected = ServerFrames.Pong(EnvelopeParser.Parse(payload, Payloads.MaxDepth).Envelope!).ToLengthPrefixed();
         Check(written.AsSpan().SequenceEqual(expected), $"the reply to {System.Text.Encoding.UTF8.GetString(payload)} was not the expected PONG");
         return expected.Length;
     }

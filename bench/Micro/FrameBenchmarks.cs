@@ -48,12 +48,12 @@ public class FrameBenchmarks
 
     /// <summary>FrameWriter with a verbatim message: the general path every reply takes.</summary>
     [Benchmark]
-    public byte[] EncodeFrameWriterBuild() => FrameWriter.Build(Commands.Pong, Ping.Message);
+    public EncodedFrame EncodeFrameWriterBuild() => FrameWriter.Build(Commands.Pong, Ping.Message);
 
     /// <summary>The PONG for a PING, as PlayerCommands.Ping builds it.</summary>
     [Benchmark]
-    public byte[] EncodePong() => ServerFrames.Pong(Ping);
+    public EncodedFrame EncodePong() => ServerFrames.Pong(Ping);
 
     [Benchmark]
-    public byte[] EncodePongWithId() => ServerFrames.Pong(PingWithId);
+    public EncodedFrame EncodePongWithId() => ServerFrames.Pong(PingWithId);
 }

@@ -13,11 +13,12 @@ namespace ActorGameServer.Micro;
 public class PingPathBreakdownBenchmarks
 {
     private static readonly Envelope Ping = EnvelopeParser.Parse(Payloads.Ping, Payloads.MaxDepth).Envelope!;
-    private static readonly byte[] PongFrame = ServerFrames.Pong(Ping);
+    private static readonly EncodedFrame Pong = ServerFrames.Pong(Ping);
+    private static readonly byte[] PongFrame = ServerFrames.Pong(Ping).ToLengthPrefixed();
     private static readonly ByteString PongBytes = ByteString.FromBytes(PongFrame);
     private static readonly Tcp.Event Ack = new AckEvent();
 
-    /// <summary>OutboundQueue.TakeBatch with one frame queued: the frame wrapped, not copied.</summary>
+    /// <summary>TcpConnection.Write: the batch buffer wrapped, not copied.</summary>
     [Benchmark]
     public ByteString ByteStringFromBytes() => ByteString.FromBytes(PongFrame);
 
@@ -25,9 +26,9 @@ public class PingPathBreakdownBenchmarks
     [Benchmark]
     public Tcp.Write TcpWriteCreate() => Tcp.Write.Create(PongBytes, Ack);
 
-    /// <summary>OutboundQueue.TakeBatch with two frames queued (a write was in flight): wrap both, then concatenate.</summary>
+    /// <summary>TcpConnection.Write with one frame: its length prefix and JSON copied into the write's buffer.</summary>
     [Benchmark]
-    public ByteString ByteStringConcatOfTwo() => ByteString.FromBytes(PongFrame).Concat(ByteString.FromBytes(PongFrame));
+    public byte[] LengthPrefixedCopy() => Pong.ToLengthPrefixed();
 
     private sealed class AckEvent : Tcp.Event;
 }

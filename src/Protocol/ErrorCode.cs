@@ -83,12 +83,4 @@ public static class ErrorCodeExtensions
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 
-    /// <summary>
-    /// Whether the server always closes the connection after sending this error: when the byte
-    /// stream can no longer be trusted, or the client cannot stay. A request the server cannot
-    /// carry out (an unknown command, a full room, a single rate-limited frame) leaves it open.
-    /// </summary>
-    public static bool ClosesConnection(this ErrorCode code) => code is
-        ErrorCode.FrameTooLarge or ErrorCode.BadUtf8 or ErrorCode.BadJson or ErrorCode.BadEnvelope or
-        ErrorCode.IdleTimeout or ErrorCode.ServerFull or ErrorCode.TooManyConnections;
 }

@@ -6,9 +6,9 @@ using System.Text.Json;
 namespace ActorGameServer.Protocol;
 
 /// <summary>
-/// Builds complete outbound frames (length prefix included) of the form
-/// <c>{"cmd": ..., "message": ..., "id": ...}</c>. Each frame is encoded once into its own
-/// array, which can then be written to any number of sockets.
+/// Builds outbound frames of the form <c>{"cmd": ..., "message": ..., "id": ...}</c>. Each frame
+/// is encoded once into its own <see cref="EncodedFrame"/>, which can then be written to any
+/// number of connections; the transport adds its own framing (a length prefix on TCP).
 /// </summary>
 public static class FrameWriter
 {
@@ -24,11 +24,11 @@ public static class FrameWriter
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
     /// <summary>A frame whose message is a JSON value received earlier, embedded verbatim.</summary>
-    public static byte[] Build(string cmd, RawJson message, RawJson? id = null) =>
+    public static EncodedFrame Build(string cmd, RawJson message, RawJson? id = null) =>
         Build(cmd, message, static (writer, raw) => writer.WriteRawValue(raw.Utf8, skipInputValidation: true), id);
 
     /// <summary>A frame whose message is written by <paramref name="writeMessage"/>: exactly one JSON value.</summary>
-    public static byte[] Build<TState>(string cmd, TState state, Action<Utf8JsonWriter, TState> writeMessage, RawJson? id = null)
+    public static EncodedFrame Build<TState>(string cmd, TState state, Action<Utf8JsonWriter, TState> writeMessage, RawJson? id = null)
     {
         var scratch = t_scratch ??= new ArrayBufferWriter<byte>(256);
         scratch.ResetWrittenCount();
@@ -48,11 +48,7 @@ public static class FrameWriter
         writer.WriteEndObject();
         writer.Flush();
 
-        var json = scratch.WrittenSpan;
-        var frame = new byte[FrameReader.HeaderSize + json.Length];
-        BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)json.Length);
-        json.CopyTo(frame.AsSpan(FrameReader.HeaderSize));
-        return frame;
+        return new EncodedFrame(scratch.WrittenSpan.ToArray());
     }
 
     /// <summary>Frames a payload that is already JSON text (used by tests and clients).</summary>

@@ -4,7 +4,7 @@ namespace ActorGameServer.Protocol;
 public static class ServerFrames
 {
     /// <summary><c>{"cmd":"WELCOME","message":{"user_id":7,"max_payload":5000,"version":"0.1.0"}}</c></summary>
-    public static byte[] Welcome(long userId, int maxPayload, string version) =>
+    public static EncodedFrame Welcome(long userId, int maxPayload, string version) =>
         FrameWriter.Build(Commands.Welcome, (userId, maxPayload, version), static (w, s) =>
         {
             w.WriteStartObject();
@@ -15,10 +15,10 @@ public static class ServerFrames
         });
 
     /// <summary><c>{"cmd":"PONG","message":&lt;the PING's message, byte for byte&gt;}</c></summary>
-    public static byte[] Pong(Envelope ping) => FrameWriter.Build(Commands.Pong, ping.Message, ping.Id);
+    public static EncodedFrame Pong(Envelope ping) => FrameWriter.Build(Commands.Pong, ping.Message, ping.Id);
 
     /// <summary><c>{"cmd":"ERROR","message":{"code":"bad_json","detail":"..."}}</c></summary>
-    public static byte[] Error(ProtocolError error, RawJson? id = null) =>
+    public static EncodedFrame Error(ProtocolError error, RawJson? id = null) =>
         FrameWriter.Build(Commands.Error, error, static (w, e) =>
         {
             w.WriteStartObject();
@@ -28,7 +28,7 @@ public static class ServerFrames
         }, id);
 
     /// <summary><c>{"cmd":"SHUTDOWN","message":{"reason":"...","reconnect_after_ms":5000}}</c></summary>
-    public static byte[] Shutdown(string reason, int reconnectAfterMs) =>
+    public static EncodedFrame Shutdown(string reason, int reconnectAfterMs) =>
         FrameWriter.Build(Commands.Shutdown, (reason, reconnectAfterMs), static (w, s) =>
         {
             w.WriteStartObject();
@@ -38,19 +38,19 @@ public static class ServerFrames
         });
 
     /// <summary><c>{"cmd":"HELLO_OK","message":{"user_id":7,"name":"Ada"}}</c></summary>
-    public static byte[] HelloOk(PlayerInfo player, RawJson? id) =>
+    public static EncodedFrame HelloOk(PlayerInfo player, RawJson? id) =>
         FrameWriter.Build(Commands.HelloOk, player, WritePlayer, id);
 
     /// <summary><c>{"cmd":"JOINED","message":{"room":"lobby","members":[...]}}</c></summary>
-    public static byte[] Joined(string room, IEnumerable<PlayerInfo> members, RawJson? id) =>
+    public static EncodedFrame Joined(string room, IEnumerable<PlayerInfo> members, RawJson? id) =>
         FrameWriter.Build(Commands.Joined, (room, members), static (w, s) => WriteRoomMembers(w, s.room, s.members), id);
 
     /// <summary><c>{"cmd":"WHO","message":{"room":"lobby","members":[...]}}</c></summary>
-    public static byte[] Who(string room, IEnumerable<PlayerInfo> members, RawJson? id) =>
+    public static EncodedFrame Who(string room, IEnumerable<PlayerInfo> members, RawJson? id) =>
         FrameWriter.Build(Commands.Who, (room, members), static (w, s) => WriteRoomMembers(w, s.room, s.members), id);
 
     /// <summary><c>{"cmd":"LEFT","message":{"room":"lobby"}}</c></summary>
-    public static byte[] Left(string room, RawJson? id) =>
+    public static EncodedFrame Left(string room, RawJson? id) =>
         FrameWriter.Build(Commands.Left, room, static (w, r) =>
         {
             w.WriteStartObject();
@@ -59,7 +59,7 @@ public static class ServerFrames
         }, id);
 
     /// <summary><c>{"cmd":"PRESENCE","message":{"room":"lobby","joined":{"user_id":7,"name":"Ada"}}}</c></summary>
-    public static byte[] PresenceJoined(string room, PlayerInfo player) =>
+    public static EncodedFrame PresenceJoined(string room, PlayerInfo player) =>
         FrameWriter.Build(Commands.Presence, (room, player), static (w, s) =>
         {
             w.WriteStartObject();
@@ -70,7 +70,7 @@ public static class ServerFrames
         });
 
     /// <summary><c>{"cmd":"PRESENCE","message":{"room":"lobby","left":{"user_id":7}}}</c></summary>
-    public static byte[] PresenceLeft(string room, long userId) =>
+    public static EncodedFrame PresenceLeft(string room, long userId) =>
         FrameWriter.Build(Commands.Presence, (room, userId), static (w, s) =>
         {
             w.WriteStartObject();
@@ -82,7 +82,7 @@ public static class ServerFrames
         });
 
     /// <summary><c>{"cmd":"RELAY","message":{"room":"lobby","from":7,"data":&lt;verbatim&gt;}}</c></summary>
-    public static byte[] Relay(string room, long from, RawJson data) =>
+    public static EncodedFrame Relay(string room, long from, RawJson data) =>
         FrameWriter.Build(Commands.Relay, (room, from, data), static (w, s) =>
         {
             w.WriteStartObject();
@@ -94,7 +94,7 @@ public static class ServerFrames
         });
 
     /// <summary><c>{"cmd":"DIRECT","message":{"from":7,"data":&lt;verbatim&gt;}}</c></summary>
-    public static byte[] Direct(long from, RawJson data) =>
+    public static EncodedFrame Direct(long from, RawJson data) =>
         FrameWriter.Build(Commands.Direct, (from, data), static (w, s) =>
         {
             w.WriteStartObject();
@@ -105,7 +105,7 @@ public static class ServerFrames
         });
 
     /// <summary><c>{"cmd":"ROOMS","message":{"rooms":[{"room":"lobby","members":2}]}}</c></summary>
-    public static byte[] Rooms(IEnumerable<(string Room, int Members)> rooms, RawJson? id) =>
+    public static EncodedFrame Rooms(IEnumerable<(string Room, int Members)> rooms, RawJson? id) =>
         FrameWriter.Build(Commands.Rooms, rooms, static (w, list) =>
         {
             w.WriteStartObject();

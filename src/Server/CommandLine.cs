@@ -6,7 +6,8 @@ internal static class CommandLine
     public const string Usage =
         "usage: ActorGameServer.Server [--config FILE]\n" +
         "  --config FILE   HOCON file layered over the defaults in hocon/server.hocon\n" +
-        "  environment:    GAME_SERVER_HOST, GAME_SERVER_PORT, GAME_SERVER_LOGLEVEL";
+        "  environment:    GAME_SERVER_HOST, GAME_SERVER_PORT, GAME_SERVER_HTTP_HOST, GAME_SERVER_HTTP_PORT,\n" +
+        "                  GAME_SERVER_LOGLEVEL";
 
     /// <summary>The <c>--config</c> file, or null. Throws <see cref="ArgumentException"/> on anything else unknown.</summary>
     public static string? ParseConfigFile(IReadOnlyList<string> args)

@@ -43,3 +43,9 @@ await using (server)
 }
 
 return 0;
+
+/// <summary>
+/// Declared so ASP.NET Core's source generator does not make <c>Program</c> public: the projects
+/// that reference this one (benchmarks) have a <c>Program</c> of their own.
+/// </summary>
+internal partial class Program;

@@ -14,8 +14,10 @@ public sealed class FrameWriterTests
 
         var frame = ServerFrames.Pong(ping);
 
-        Assert.Equal(frame.Length - 4, (int)BinaryPrimitives.ReadUInt32LittleEndian(frame));
-        Assert.Equal("""{"cmd":"PONG","message":{"t":9007199254740993,"s":"🎮"},"id":"r1"}""", Encoding.UTF8.GetString(frame, 4, frame.Length - 4));
+        Assert.Equal("""{"cmd":"PONG","message":{"t":9007199254740993,"s":"🎮"},"id":"r1"}""", Encoding.UTF8.GetString(frame.Json.Span));
+        var prefixed = frame.ToLengthPrefixed();
+        Assert.Equal(frame.Length, (int)BinaryPrimitives.ReadUInt32LittleEndian(prefixed));
+        Assert.Equal(frame.Json.ToArray(), prefixed[4..]);
     }
 
     [Fact]
@@ -50,33 +52,32 @@ public sealed class FrameWriterTests
         var frames = new[] { ServerFrames.Welcome(1, 5000, "v"), ServerFrames.Shutdown("bye", 1), ServerFrames.Error(new ProtocolError(ErrorCode.UnknownCmd, "x")) };
         using var decoder = new FrameDecoder(5000, 32);
 
-        var decoded = Streams.DecodeAll(decoder, [Streams.Concat(frames)]);
+        var decoded = Streams.DecodeAll(decoder, [Streams.Concat(frames.Select(f => f.ToLengthPrefixed()))]);
 
         Assert.Equal(["WELCOME", "SHUTDOWN", "ERROR"], decoded.Select(d => d.Envelope!.Cmd));
     }
 
     [Theory]
-    [InlineData(ErrorCode.FrameTooLarge, "frame_too_large", true)]
-    [InlineData(ErrorCode.BadUtf8, "bad_utf8", true)]
-    [InlineData(ErrorCode.BadJson, "bad_json", true)]
-    [InlineData(ErrorCode.BadEnvelope, "bad_envelope", true)]
-    [InlineData(ErrorCode.UnknownCmd, "unknown_cmd", false)]
-    [InlineData(ErrorCode.IdleTimeout, "idle_timeout", true)]
-    [InlineData(ErrorCode.RateLimited, "rate_limited", false)]
-    [InlineData(ErrorCode.ServerFull, "server_full", true)]
-    [InlineData(ErrorCode.TooManyConnections, "too_many_connections", true)]
-    [InlineData(ErrorCode.BadRequest, "bad_request", false)]
-    [InlineData(ErrorCode.BadName, "bad_name", false)]
-    [InlineData(ErrorCode.BadRoom, "bad_room", false)]
-    [InlineData(ErrorCode.RoomFull, "room_full", false)]
-    [InlineData(ErrorCode.TooManyRooms, "too_many_rooms", false)]
-    [InlineData(ErrorCode.AlreadyInRoom, "already_in_room", false)]
-    [InlineData(ErrorCode.NotInRoom, "not_in_room", false)]
-    [InlineData(ErrorCode.NoSuchUser, "no_such_user", false)]
-    public void Every_code_has_its_wire_name_and_closing_rule(ErrorCode code, string wire, bool closes)
+    [InlineData(ErrorCode.FrameTooLarge, "frame_too_large")]
+    [InlineData(ErrorCode.BadUtf8, "bad_utf8")]
+    [InlineData(ErrorCode.BadJson, "bad_json")]
+    [InlineData(ErrorCode.BadEnvelope, "bad_envelope")]
+    [InlineData(ErrorCode.UnknownCmd, "unknown_cmd")]
+    [InlineData(ErrorCode.IdleTimeout, "idle_timeout")]
+    [InlineData(ErrorCode.RateLimited, "rate_limited")]
+    [InlineData(ErrorCode.ServerFull, "server_full")]
+    [InlineData(ErrorCode.TooManyConnections, "too_many_connections")]
+    [InlineData(ErrorCode.BadRequest, "bad_request")]
+    [InlineData(ErrorCode.BadName, "bad_name")]
+    [InlineData(ErrorCode.BadRoom, "bad_room")]
+    [InlineData(ErrorCode.RoomFull, "room_full")]
+    [InlineData(ErrorCode.TooManyRooms, "too_many_rooms")]
+    [InlineData(ErrorCode.AlreadyInRoom, "already_in_room")]
+    [InlineData(ErrorCode.NotInRoom, "not_in_room")]
+    [InlineData(ErrorCode.NoSuchUser, "no_such_user")]
+    public void Every_code_has_its_wire_name(ErrorCode code, string wire)
     {
         Assert.Equal(wire, code.ToWire());
-        Assert.Equal(closes, code.ClosesConnection());
     }
 
     [Fact]
@@ -85,8 +86,8 @@ public sealed class FrameWriterTests
         Assert.Equal(17, Enum.GetValues<ErrorCode>().Length);
     }
 
-    private static JObject Parse(byte[] frame) =>
+    private static JObject Parse(EncodedFrame frame) =>
         JsonConvert.DeserializeObject<JObject>(
-            Encoding.UTF8.GetString(frame, 4, frame.Length - 4),
+            Encoding.UTF8.GetString(frame.Json.Span),
             new JsonSerializerSettings { DateParseHandling = DateParseHandling.None })!;
 }

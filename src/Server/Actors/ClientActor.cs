@@ -1,44 +1,37 @@
-using System.Diagnostics;
-using System.Net;
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Configuration;
-using ActorGameServer.Server.Limits;
 using ActorGameServer.Server.Routing;
+using ActorGameServer.Server.Sessions;
+using ActorGameServer.Server.Transports;
 using Akka.Actor;
 using Akka.Event;
-using Akka.IO;
-using Envelope = ActorGameServer.Protocol.Envelope;
 
 namespace ActorGameServer.Server.Actors;
 
 /// <summary>
-/// Owns one player's TCP connection: turns the received bytes into frames, checks them against
-/// the rate limits, dispatches each command through the <see cref="CommandRoutes"/>, and writes
-/// replies in order with Akka.IO's acknowledged writes. It closes connections that go idle, flood,
-/// or stop reading, and stops, releasing everything it held, when the connection ends.
+/// One player's connection, whatever the transport: the one actor a connection's frames pass
+/// through. It runs the player's <see cref="PlayerSession"/> on the frames its
+/// <see cref="IClientConnection"/> decodes, writes replies and pushes in order with one write in
+/// flight and a bounded queue, and closes in a fixed sequence: flush the last frame, close
+/// gracefully, wait <c>close-timeout</c> for the peer, then reset. It stops, releasing everything
+/// it held, when the connection ends.
 /// </summary>
-public sealed class ClientActor : UntypedActor, IClientSession
+public sealed class ClientActor : UntypedActor, ISessionHost
 {
     /// <summary>Queue a frame for this client (pushes from other actors).</summary>
-    public sealed record Send(byte[] Frame);
+    public sealed record Send(EncodedFrame Frame);
 
     /// <summary>The server is stopping: tell the client why, flush, and close.</summary>
     public sealed record Shutdown(string Reason, TimeSpan ReconnectAfter);
 
     /// <summary>The room accepted this client's JOIN; <paramref name="Frame"/> is the JOINED reply.</summary>
-    public sealed record JoinedRoom(string Room, IActorRef RoomActor, byte[] Frame);
+    public sealed record JoinedRoom(string Room, IActorRef RoomActor, EncodedFrame Frame);
 
     /// <summary>The JOIN was refused; <paramref name="Frame"/> is the ERROR reply.</summary>
-    public sealed record JoinRefused(string Room, byte[] Frame);
+    public sealed record JoinRefused(string Room, EncodedFrame Frame);
 
     /// <summary>Why this client's connection ended, reported to the registry just before the actor stops.</summary>
-    public sealed record Disconnected(long UserId, string Reason);
-
-    /// <summary>Akka.IO acknowledges each write with this once the bytes reached the socket.</summary>
-    private sealed class WriteAck : Tcp.Event
-    {
-        public static readonly WriteAck Instance = new();
-    }
+    public sealed record Disconnected(long UserId, CloseReason Reason, string Detail);
 
     private sealed class CloseTimedOut
     {
@@ -50,21 +43,12 @@ public sealed class ClientActor : UntypedActor, IClientSession
         public static readonly IdleCheck Instance = new();
     }
 
-    private readonly IActorRef _connection;
-    private readonly EndPoint _remote;
+    private readonly IClientConnection _connection;
     private readonly GameServerSettings _settings;
-    private readonly CommandRoutes _routes;
-    // Created on first use: an idle player never needs them (docs/PERFORMANCE.md, "Memory per
-    // idle connection").
-    private Dictionary<string, IActorRef?>? _rooms;
-    private Dictionary<string, Queue<Envelope>>? _waitingForJoin;
-    private readonly FrameDecoder _decoder;
+    private readonly PlayerSession _session;
     private readonly OutboundQueue _outbound;
-    private readonly RateLimiter _rateLimiter;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-
-    // When the last whole frame arrived, in Stopwatch ticks; the idle timeout counts from here.
-    private long _lastFrameTicks = Stopwatch.GetTimestamp();
+    private readonly string _who;
 
     // Plain scheduler messages rather than IWithTimers: Akka's per-actor TimerScheduler costs
     // about 0.5 KB per connection for the one timer an idle player has. Cancelled in PostStop,
@@ -72,73 +56,38 @@ public sealed class ClientActor : UntypedActor, IClientSession
     private ICancelable? _idleCheck;
     private ICancelable? _closeTimeout;
 
-    private Dictionary<string, IActorRef?> Rooms => _rooms ??= new(StringComparer.Ordinal);
+    // Why the server is closing this connection, once it decided to (Flushing and Closing).
+    private CloseReason _closeReason;
+    private ErrorCode? _closeError;
 
-    // Set once the server has decided to close this connection; nothing more is read after that.
-    private string? _closeReason;
-    private bool _closeRequested;
-
-    public ClientActor(long userId, IActorRef connection, EndPoint remote, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory)
+    public ClientActor(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory)
     {
-        UserId = userId;
-        Player = new PlayerInfo(userId, $"player-{userId}");
-        RoomDirectory = roomDirectory;
         _connection = connection;
-        _remote = remote;
         _settings = settings;
-        _routes = routes;
-        _decoder = new FrameDecoder(settings.MaxPayload, settings.MaxJsonDepth);
+        _who = $"client {userId} from {connection.Remote} ({connection.Transport})";
         _outbound = new OutboundQueue(settings.MaxOutboundBytes);
-        _rateLimiter = new RateLimiter(settings.RateLimit, _lastFrameTicks);
+        _session = new PlayerSession(userId, settings, routes, roomDirectory, this, _log, _who);
     }
 
-    public long UserId { get; }
+    IActorRef ISessionHost.Self => Self;
 
-    public PlayerInfo Player { get; set; }
+    IActorRef ISessionHost.Registry => Context.Parent;
 
-    public IActorRef RoomDirectory { get; }
+    public static Props Props(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory) =>
+        Akka.Actor.Props.Create(() => new ClientActor(userId, connection, settings, routes, roomDirectory));
 
-    GameServerSettings IClientSession.Settings => _settings;
+    void ISessionHost.Send(EncodedFrame frame) => Enqueue(frame);
 
-    IDictionary<string, IActorRef?> IClientSession.Rooms => Rooms;
-
-    IActorRef IClientSession.Self => Self;
-
-    IActorRef IClientSession.Registry => Context.Parent;
-
-    public static Props Props(long userId, IActorRef connection, EndPoint remote, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory) =>
-        Akka.Actor.Props.Create(() => new ClientActor(userId, connection, remote, settings, routes, roomDirectory));
-
-    void IClientSession.Send(byte[] frame) => Enqueue(frame);
-
-    void IClientSession.DeferUntilJoinAnswered(string room, Envelope request)
+    void ISessionHost.Close(CloseReason reason, ProtocolError error)
     {
-        _waitingForJoin ??= new(StringComparer.Ordinal);
-        if (!_waitingForJoin.TryGetValue(room, out var waiting))
-        {
-            _waitingForJoin[room] = waiting = new Queue<Envelope>();
-        }
-
-        // A JOIN is answered within a few actor hops; this bound only matters if the room stalls,
-        // and keeps a client from parking unbounded requests here meanwhile.
-        if (waiting.Count >= _settings.RateLimit.MessageBurst)
-        {
-            var error = new ProtocolError(ErrorCode.RateLimited, $"too many requests for room \"{room}\" while joining it");
-            Enqueue(ServerFrames.Error(error, request.Id));
-            return;
-        }
-
-        waiting.Enqueue(request);
+        Enqueue(ServerFrames.Error(error));
+        BeginClose(reason, error.Code);
     }
 
     protected override void PreStart()
     {
-        // Death pact both ways: Akka.IO closes the socket if this actor dies, and this actor
-        // stops if the connection actor dies without telling us.
-        _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
-        Context.Watch(_connection);
-        Enqueue(ServerFrames.Welcome(UserId, _settings.MaxPayload, ServerVersion.Current));
-        // One timer per connection, re-armed at most once per timeout period rather than per frame.
+        _connection.Start(Context);
+        _session.Start();
         _idleCheck = ScheduleOnce(_settings.IdleTimeout, IdleCheck.Instance);
     }
 
@@ -146,7 +95,7 @@ public sealed class ClientActor : UntypedActor, IClientSession
     {
         _idleCheck?.Cancel();
         _closeTimeout?.Cancel();
-        _decoder.Dispose();
+        _connection.Release();
     }
 
     /// <summary>
@@ -161,180 +110,146 @@ public sealed class ClientActor : UntypedActor, IClientSession
         }
         catch (Exception e)
         {
-            _log.Error(e, "client {0} from {1} failed while handling {2}; closing its connection", UserId, _remote, message.GetType().Name);
-            Context.Parent.Tell(new Disconnected(UserId, $"server error ({e.GetType().Name})"));
+            _log.Error(e, "{0} failed while handling {1}; closing its connection", _who, message.GetType().Name);
+            Context.Parent.Tell(new Disconnected(_session.UserId, CloseReason.ServerError, e.GetType().Name));
             throw;
         }
     }
 
+    /// <summary>Open: frames are read and dispatched, replies and pushes written.</summary>
     protected override void OnReceive(object message)
     {
         switch (message)
         {
-            case Tcp.Received received:
-                OnReceived(received.Data);
-                break;
-            case WriteAck:
-                _outbound.Acknowledge();
-                Flush();
-                break;
             case Send send:
                 Enqueue(send.Frame);
                 break;
             case JoinedRoom joined:
-                Rooms[joined.Room] = joined.RoomActor;
-                Enqueue(joined.Frame);
-                DispatchWaitingFor(joined.Room);
+                _session.OnJoined(joined.Room, joined.RoomActor, joined.Frame);
                 break;
             case JoinRefused refused:
-                _rooms?.Remove(refused.Room);
-                Enqueue(refused.Frame);
-                DispatchWaitingFor(refused.Room);
+                _session.OnJoinRefused(refused.Room, refused.Frame);
                 break;
             case Shutdown shutdown:
                 Enqueue(ServerFrames.Shutdown(shutdown.Reason, (int)shutdown.ReconnectAfter.TotalMilliseconds));
-                BeginClose("server shutting down");
+                BeginClose(CloseReason.Shutdown, error: null);
                 break;
             case IdleCheck:
-                OnIdleCheck();
+                if (_session.CheckIdle() is { } untilNextCheck)
+                {
+                    _idleCheck = ScheduleOnce(untilNextCheck, IdleCheck.Instance);
+                }
+
                 break;
+            default:
+                OnConnectionEvent(message);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Flushing: the server decided to close and queued the last frame (an ERROR or SHUTDOWN).
+    /// Nothing more is read or queued; once everything reached the socket, the close goes out.
+    /// </summary>
+    private void Flushing(object message)
+    {
+        switch (message)
+        {
             case CloseTimedOut:
-                _log.Info("client {0}: no clean close within {1}, resetting the connection", UserId, _settings.CloseTimeout);
-                _connection.Tell(Tcp.Abort.Instance);
+                OnCloseTimedOut();
                 break;
-            case Tcp.ConnectionClosed closed:
-                StopBecause(DescribeClose(closed));
+            case Send or JoinedRoom or JoinRefused or Shutdown or IdleCheck:
+                break; // The last frame is queued; the player is leaving.
+            default:
+                if (OnConnectionEvent(message) == ConnectionEvent.Written)
+                {
+                    CloseOnceFlushed();
+                }
+
                 break;
-            case Tcp.CommandFailed failed:
-                // We keep one write in flight, so Akka.IO has no reason to refuse one; if it does,
-                // the connection is no longer usable.
-                _log.Warning("client {0}: {1} failed ({2}), resetting the connection", UserId, failed.Cmd.GetType().Name, failed.CauseString);
-                _closeReason ??= "write failed";
-                _connection.Tell(Tcp.Abort.Instance);
+        }
+    }
+
+    /// <summary>Closing: the graceful close went out (or the connection was reset); waiting for the transport to confirm.</summary>
+    private void Closing(object message)
+    {
+        switch (message)
+        {
+            case CloseTimedOut:
+                OnCloseTimedOut();
                 break;
-            case Terminated terminated when terminated.ActorRef.Equals(_connection):
-                StopBecause(_closeReason ?? "connection actor stopped");
+            case Send or JoinedRoom or JoinRefused or Shutdown or IdleCheck:
+                break;
+            default:
+                OnConnectionEvent(message);
+                break;
+        }
+    }
+
+    /// <summary>Handles what the transport reported, the same in every state; returns what it was.</summary>
+    private ConnectionEvent OnConnectionEvent(object message)
+    {
+        var connectionEvent = _connection.Interpret(message);
+        switch (connectionEvent)
+        {
+            case ConnectionEvent.Received:
+                ReadFrames();
+                break;
+            case ConnectionEvent.Written:
+                _outbound.Acknowledge();
+                Flush();
+                break;
+            case ConnectionEvent.WriteFailed:
+                // One write is in flight at a time, so the transport has no reason to refuse one;
+                // if it does, the connection is no longer usable.
+                _log.Warning("{0}: a write failed; resetting the connection", _who);
+                Abort(CloseReason.WriteFailed);
+                break;
+            case ConnectionEvent.Closed:
+                var (reason, detail) = _connection.ClosedBy;
+                // A close we started is reported as our reason, not as the peer's reaction to it.
+                StopBecause(StillOpen ? reason : _closeReason, StillOpen ? detail : "");
                 break;
             default:
                 Unhandled(message);
                 break;
         }
+
+        return connectionEvent;
     }
 
-    private void OnReceived(ByteString data)
-    {
-        if (_closeReason is not null)
-        {
-            return; // Draining after we decided to close; the stream is no longer trusted.
-        }
+    // Every way out of Open (BeginClose, Abort) arms the close timeout, so this is the state as
+    // the read loop and the write queue need it, without a flag of its own.
+    private bool StillOpen => _closeTimeout is null;
 
-        _decoder.Feed(data.ToReadOnlySpan());
-        while (_closeReason is null)
+    private void ReadFrames()
+    {
+        // Bytes that arrive after we decided to close are not read: the stream is no longer trusted.
+        while (StillOpen)
         {
-            var decoded = _decoder.TryDecode();
+            var decoded = _connection.NextFrame();
             if (decoded.IsNeedMoreData)
             {
                 break;
             }
 
-            _lastFrameTicks = Stopwatch.GetTimestamp();
-            if (decoded.Envelope is { } request)
-            {
-                OnFrame(request, decoded.FrameBytes);
-            }
-            else if (decoded.Error is { } error)
-            {
-                _log.Info("client {0} from {1} sent a bad frame: {2} ({3}); disconnecting", UserId, _remote, error.Code.ToWire(), error.Detail);
-                CloseWithError(error, $"protocol error {error.Code.ToWire()}");
-            }
+            _session.OnFrame(decoded);
         }
     }
 
-    private void OnFrame(Envelope request, int frameBytes)
+    private void Enqueue(EncodedFrame frame)
     {
-        switch (_rateLimiter.Check(frameBytes, _lastFrameTicks))
+        if (!StillOpen)
         {
-            case RateDecision.Allowed:
-                Dispatch(request);
-                break;
-            case RateDecision.Dropped:
-                Enqueue(ServerFrames.Error(RateLimitError("the frame was dropped"), request.Id));
-                break;
-            case RateDecision.Disconnect:
-                _log.Warning("client {0} from {1} stayed over the rate limit for {2}; disconnecting", UserId, _remote, _settings.RateLimit.DisconnectAfter);
-                CloseWithError(RateLimitError($"still over the limit after {_settings.RateLimit.DisconnectAfter.TotalSeconds:0.#} s; disconnecting"), "rate limit exceeded");
-                break;
-        }
-    }
-
-    private ProtocolError RateLimitError(string outcome) => new(
-        ErrorCode.RateLimited,
-        $"over {_settings.RateLimit.MessagesPerSecond} frames/s or {_settings.RateLimit.BytesPerSecond} bytes/s: {outcome}");
-
-    private void OnIdleCheck()
-    {
-        if (_closeReason is not null)
-        {
-            return;
-        }
-
-        var idle = Stopwatch.GetElapsedTime(_lastFrameTicks);
-        if (idle < _settings.IdleTimeout)
-        {
-            _idleCheck = ScheduleOnce(_settings.IdleTimeout - idle, IdleCheck.Instance);
-            return;
-        }
-
-        _log.Info("client {0} from {1} completed no frame for {2}; disconnecting", UserId, _remote, _settings.IdleTimeout);
-        var seconds = _settings.IdleTimeout.TotalSeconds;
-        CloseWithError(
-            new ProtocolError(ErrorCode.IdleTimeout, $"no complete frame for {seconds:0.#} s; send PING more often than every {seconds:0.#} s"),
-            "idle timeout");
-    }
-
-    private void CloseWithError(ProtocolError error, string reason)
-    {
-        Enqueue(ServerFrames.Error(error));
-        BeginClose(reason);
-    }
-
-    private void Dispatch(Envelope request)
-    {
-        if (!_routes.TryDispatch(this, request))
-        {
-            _log.Debug("client {0}: unknown command {1}", UserId, request.Cmd);
-            var error = new ProtocolError(ErrorCode.UnknownCmd, $"unknown command \"{request.Cmd}\"");
-            Enqueue(ServerFrames.Error(error, request.Id));
-        }
-    }
-
-    /// <summary>The requests about <paramref name="room"/> that waited for its JOIN, now in order; a JOIN among them waits again.</summary>
-    private void DispatchWaitingFor(string room)
-    {
-        if (_waitingForJoin is not null && _waitingForJoin.Remove(room, out var waiting))
-        {
-            foreach (var request in waiting)
-            {
-                Dispatch(request);
-            }
-        }
-    }
-
-    private void Enqueue(byte[] frame)
-    {
-        if (_closeRequested)
-        {
-            return; // Already half-closed: nothing more can be written.
+            return; // The last frame is already queued.
         }
 
         if (!_outbound.TryEnqueue(frame))
         {
             _log.Warning(
-                "client {0} from {1} is not reading: {2} bytes waiting, over max-outbound-bytes {3}; disconnecting",
-                UserId, _remote, _outbound.PendingBytes, _settings.MaxOutboundBytes);
-            _closeReason ??= "not reading (max-outbound-bytes exceeded)";
-            _closeRequested = true;
-            _connection.Tell(Tcp.Abort.Instance);
+                "{0} is not reading: {1} bytes waiting, over max-outbound-bytes {2}; disconnecting",
+                _who, _outbound.PendingBytes, _settings.MaxOutboundBytes);
+            Abort(CloseReason.NotReading);
             return;
         }
 
@@ -345,43 +260,57 @@ public sealed class ClientActor : UntypedActor, IClientSession
     {
         if (_outbound.TakeBatch() is { } batch)
         {
-            _connection.Tell(Tcp.Write.Create(batch, WriteAck.Instance));
-        }
-        else if (_closeReason is not null && _outbound.IsEmpty && !_closeRequested)
-        {
-            // Everything (the ERROR or SHUTDOWN frame included) reached the socket: send FIN and let
-            // the client close its side, so it reads our last frame instead of a reset.
-            _closeRequested = true;
-            _connection.Tell(Tcp.ConfirmedClose.Instance);
+            _connection.Write(batch, _outbound.InFlightBytes);
         }
     }
 
-    private void BeginClose(string reason)
+    private void BeginClose(CloseReason reason, ErrorCode? error)
     {
-        if (_closeReason is not null)
+        if (!StillOpen)
         {
-            return;
+            return; // Queuing the last frame found a client that stopped reading; that reset wins.
         }
 
         _closeReason = reason;
+        _closeError = error;
         _closeTimeout = ScheduleOnce(_settings.CloseTimeout, CloseTimedOut.Instance);
-        Flush();
+        Become(Flushing);
+        CloseOnceFlushed();
+    }
+
+    /// <summary>
+    /// Once everything, the last frame included, reached the socket: close gracefully, so the
+    /// client reads that frame instead of a reset.
+    /// </summary>
+    private void CloseOnceFlushed()
+    {
+        if (_outbound.IsEmpty)
+        {
+            _connection.Close(_closeReason, _closeError);
+            Become(Closing);
+        }
+    }
+
+    private void Abort(CloseReason reason)
+    {
+        _closeReason = reason;
+        _closeTimeout ??= ScheduleOnce(_settings.CloseTimeout, CloseTimedOut.Instance);
+        Become(Closing);
+        _connection.Abort();
+    }
+
+    private void OnCloseTimedOut()
+    {
+        _log.Info("{0}: no clean close within {1}, resetting the connection", _who, _settings.CloseTimeout);
+        _connection.Abort();
     }
 
     private ICancelable ScheduleOnce(TimeSpan delay, object message) =>
         Context.System.Scheduler.ScheduleTellOnceCancelable(delay, Self, message, Self);
 
-    private string DescribeClose(Tcp.ConnectionClosed closed) => closed switch
+    private void StopBecause(CloseReason reason, string detail)
     {
-        Tcp.PeerClosed => _closeReason ?? "client closed the connection",
-        Tcp.ErrorClosed error => _closeReason ?? $"connection error: {error.Cause}",
-        Tcp.Aborted => _closeReason ?? "connection reset",
-        _ => _closeReason ?? "connection closed",
-    };
-
-    private void StopBecause(string reason)
-    {
-        Context.Parent.Tell(new Disconnected(UserId, reason));
+        Context.Parent.Tell(new Disconnected(_session.UserId, reason, detail));
         Context.Stop(Self);
     }
 }

@@ -3,21 +3,31 @@ using System.Net;
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Configuration;
 using ActorGameServer.Server.Routing;
+using ActorGameServer.Server.Sessions;
+using ActorGameServer.Server.Transports;
 using Akka.Actor;
 using Akka.Event;
 
 namespace ActorGameServer.Server.Actors;
 
 /// <summary>
-/// Knows every connected client. It enforces the connection caps, assigns user ids, creates and
-/// supervises one <see cref="ClientActor"/> per admitted connection, hands each the command
-/// table, keeps the online count right through DeathWatch whatever the reason a client ended,
-/// and closes everyone when the server stops.
+/// Knows every connected client, on every transport. It admits or refuses each new connection
+/// (the caps count TCP and WebSocket players alike), assigns user ids, creates and supervises one
+/// <see cref="ClientActor"/> per admitted connection, hands each the command table, keeps the
+/// online count right through DeathWatch whatever the reason a client ended, and closes everyone
+/// when the server stops.
 /// </summary>
 public sealed class ClientRegistry : UntypedActor
 {
-    /// <summary>The listener accepted a connection; <paramref name="Connection"/> is Akka.IO's connection actor.</summary>
-    public sealed record Accept(IActorRef Connection, EndPoint Remote);
+    /// <summary>
+    /// A transport accepted a connection: admit it (answered with <see cref="Admitted"/>) or
+    /// refuse it (answered with <see cref="Refused"/>; the transport tells the client why and closes).
+    /// </summary>
+    public sealed record Admit(IClientConnection Connection);
+
+    public sealed record Admitted(long UserId, IActorRef Client);
+
+    public sealed record Refused(IClientConnection Connection, ProtocolError Error);
 
     /// <summary>Asks how many clients are connected; answered with <see cref="OnlineCount"/>.</summary>
     public sealed record GetOnlineCount
@@ -38,9 +48,9 @@ public sealed class ClientRegistry : UntypedActor
     /// <summary>DIRECT: deliver <paramref name="Data"/> from one player to another, by user id.</summary>
     public sealed record Direct(long From, long To, RawJson Data, RawJson? Id);
 
-    private sealed record ClientEntry(long UserId, EndPoint Remote, IPAddress Address)
+    private sealed record ClientEntry(long UserId, IPAddress Address)
     {
-        public string? Reason { get; set; }
+        public ClientActor.Disconnected? Disconnected { get; set; }
     }
 
     private readonly GameServerSettings _settings;
@@ -81,16 +91,16 @@ public sealed class ClientRegistry : UntypedActor
     {
         switch (message)
         {
-            case Accept accept:
-                OnAccept(accept);
+            case Admit admit:
+                OnAdmit(admit.Connection);
                 break;
             case ClientActor.Disconnected disconnected when _clients.TryGetValue(Sender, out var entry):
-                entry.Reason = disconnected.Reason;
+                entry.Disconnected = disconnected;
                 break;
             case Terminated terminated when _clients.Remove(terminated.ActorRef, out var gone):
                 ReleaseAddress(gone.Address);
                 _clientsByUserId.Remove(gone.UserId);
-                _log.Info("client {0} disconnected: {1} ({2} online)", gone.UserId, gone.Reason ?? "stopped unexpectedly", _clients.Count);
+                _log.Info("client {0} disconnected: {1} ({2} online)", gone.UserId, Describe(gone.Disconnected), _clients.Count);
                 ReplyIfAllClosed();
                 break;
             case GetOnlineCount:
@@ -112,25 +122,24 @@ public sealed class ClientRegistry : UntypedActor
         }
     }
 
-    private void OnAccept(Accept accept)
+    private void OnAdmit(IClientConnection connection)
     {
-        var address = AddressOf(accept.Remote);
+        var address = connection.ClientAddress;
         if (RefusalFor(address) is { } refusal)
         {
-            LogRefusal(accept.Remote, refusal);
-            Context.ActorOf(ConnectionRejecter.Props(accept.Connection, refusal, _settings.CloseTimeout));
+            LogRefusal(connection.Remote, refusal);
+            Sender.Tell(new Refused(connection, refusal));
             return;
         }
 
         _connectionsPerAddress[address] = _connectionsPerAddress.GetValueOrDefault(address) + 1;
         var userId = ++_lastUserId;
-        var client = Context.ActorOf(
-            ClientActor.Props(userId, accept.Connection, accept.Remote, _settings, _routes, _roomDirectory),
-            $"client-{userId}");
+        var client = Context.ActorOf(ClientActor.Props(userId, connection, _settings, _routes, _roomDirectory), $"client-{userId}");
         Context.Watch(client);
         _clientsByUserId.Add(userId, client);
-        _clients.Add(client, new ClientEntry(userId, accept.Remote, address));
-        _log.Info("client {0} connected from {1} ({2} online)", userId, accept.Remote, _clients.Count);
+        _clients.Add(client, new ClientEntry(userId, address));
+        _log.Info("client {0} connected from {1} over {2} ({3} online)", userId, connection.Remote, connection.Transport, _clients.Count);
+        Sender.Tell(new Admitted(userId, client));
         if (_closing is not null)
         {
             // The server is stopping: this player is told to come back later too, instead of joining.
@@ -138,6 +147,13 @@ public sealed class ClientRegistry : UntypedActor
             client.Tell(new ClientActor.Shutdown(_closing.Reason, _closing.ReconnectAfter));
         }
     }
+
+    private static string Describe(ClientActor.Disconnected? disconnected) => disconnected switch
+    {
+        null => "stopped unexpectedly",
+        { Detail: "" } => disconnected.Reason.Describe(),
+        _ => $"{disconnected.Reason.Describe()} ({disconnected.Detail})",
+    };
 
     /// <summary>Why a new connection from <paramref name="address"/> cannot be admitted, or null if it can.</summary>
     private ProtocolError? RefusalFor(IPAddress address)
@@ -183,13 +199,6 @@ public sealed class ClientRegistry : UntypedActor
         {
             _connectionsPerAddress[address] = remaining;
         }
-    }
-
-    /// <summary>The address a cap counts against; an IPv4 client seen through an IPv6 socket counts as itself.</summary>
-    private static IPAddress AddressOf(EndPoint remote)
-    {
-        var address = remote is IPEndPoint ip ? ip.Address : IPAddress.None;
-        return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
     }
 
     private void OnCloseAll(CloseAll closeAll)

@@ -40,7 +40,7 @@ public sealed class ConnectionRejecter : UntypedActor, IWithTimers
     {
         _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
         Context.Watch(_connection);
-        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(ServerFrames.Error(_error)), Written.Instance));
+        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(ServerFrames.Error(_error).ToLengthPrefixed()), Written.Instance));
         Timers.StartSingleTimer(nameof(GiveUp), GiveUp.Instance, _closeTimeout);
     }
 

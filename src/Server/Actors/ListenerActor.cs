@@ -1,5 +1,6 @@
 using System.Net;
 using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Transports.Tcp;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
@@ -8,7 +9,8 @@ namespace ActorGameServer.Server.Actors;
 
 /// <summary>
 /// Binds the game port through the Akka.IO TCP manager and hands every accepted connection to
-/// the <see cref="ClientRegistry"/>. Start-up asks it whether the bind worked; shutdown asks it to
+/// the <see cref="ClientRegistry"/>, which admits it or refuses it; a refused one is told why by a
+/// short-lived <see cref="ConnectionRejecter"/>. Start-up asks it whether the bind worked; shutdown asks it to
 /// unbind once the players are closed (unbinding resets any connection still open).
 /// </summary>
 public sealed class ListenerActor : UntypedActor
@@ -59,8 +61,15 @@ public sealed class ListenerActor : UntypedActor
         switch (message)
         {
             case Tcp.Connected connected:
-                // Sender is Akka.IO's actor for the new connection; the registry's client actor registers with it.
-                _registry.Tell(new ClientRegistry.Accept(Sender, connected.RemoteAddress));
+                // Sender is Akka.IO's actor for the new connection; the client actor the registry
+                // creates for it registers with it.
+                var connection = new TcpConnection(Sender, connected.RemoteAddress, _settings.MaxPayload, _settings.MaxJsonDepth);
+                _registry.Tell(new ClientRegistry.Admit(connection));
+                break;
+            case ClientRegistry.Admitted:
+                break;
+            case ClientRegistry.Refused { Connection: TcpConnection refused } refusal:
+                Context.ActorOf(ConnectionRejecter.Props(refused.ConnectionActor, refusal.Error, _settings.CloseTimeout));
                 break;
             case Tcp.Bound bound:
                 _tcpListener = Sender;

@@ -1,61 +1,65 @@
-using Akka.IO;
+using ActorGameServer.Protocol;
 
 namespace ActorGameServer.Server.Actors;
 
 /// <summary>
 /// The frames waiting to be written to one connection. Akka.IO's own write queue is unbounded,
-/// so the client actor keeps at most one <c>Tcp.Write</c> in flight (acknowledged) and holds the
-/// rest here, where they are counted and bounded. Everything queued while a write is in flight
-/// goes out together in the next write, which batches small frames into few system calls.
+/// and so is a WebSocket's, so the client actor keeps at most one write in flight (acknowledged)
+/// and holds the rest here, where they are counted and bounded. Everything queued while a write
+/// is in flight goes out together in the next write, which batches small frames into few system
+/// calls.
 /// </summary>
 internal sealed class OutboundQueue(int maxBytes)
 {
-    private readonly Queue<byte[]> _frames = new();
-    private int _inFlightBytes;
+    private readonly Queue<EncodedFrame> _queued = new();
+    // The write in flight; left untouched until it is acknowledged, so the transport may read it
+    // while it sends.
+    private readonly List<EncodedFrame> _inFlight = [];
 
-    /// <summary>Bytes not yet acknowledged by the socket: queued plus in flight.</summary>
+    /// <summary>Payload bytes not yet acknowledged by the transport: queued plus in flight.</summary>
     public int PendingBytes { get; private set; }
 
-    public bool IsWriteInFlight => _inFlightBytes > 0;
+    /// <summary>Payload bytes of the write in flight.</summary>
+    public int InFlightBytes { get; private set; }
 
     /// <summary>Nothing queued and nothing in flight: every frame has reached the socket.</summary>
     public bool IsEmpty => PendingBytes == 0;
 
     /// <summary>Queues a frame; false when it would take the connection past its bound.</summary>
-    public bool TryEnqueue(byte[] frame)
+    public bool TryEnqueue(EncodedFrame frame)
     {
         if (PendingBytes + frame.Length > maxBytes)
         {
             return false;
         }
 
-        _frames.Enqueue(frame);
+        _queued.Enqueue(frame);
         PendingBytes += frame.Length;
         return true;
     }
 
     /// <summary>The next write, or null when one is already in flight or nothing is queued.</summary>
-    public ByteString? TakeBatch()
+    public IReadOnlyList<EncodedFrame>? TakeBatch()
     {
-        if (IsWriteInFlight || _frames.Count == 0)
+        if (_inFlight.Count > 0 || _queued.Count == 0)
         {
             return null;
         }
 
-        var batch = ByteString.FromBytes(_frames.Dequeue());
-        while (_frames.TryDequeue(out var frame))
+        while (_queued.TryDequeue(out var frame))
         {
-            batch = batch.Concat(ByteString.FromBytes(frame));
+            _inFlight.Add(frame);
+            InFlightBytes += frame.Length;
         }
 
-        _inFlightBytes = batch.Count;
-        return batch;
+        return _inFlight;
     }
 
-    /// <summary>The in-flight write reached the socket.</summary>
+    /// <summary>The write in flight reached the socket.</summary>
     public void Acknowledge()
     {
-        PendingBytes -= _inFlightBytes;
-        _inFlightBytes = 0;
+        PendingBytes -= InFlightBytes;
+        InFlightBytes = 0;
+        _inFlight.Clear();
     }
 }

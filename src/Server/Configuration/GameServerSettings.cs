@@ -25,6 +25,7 @@ public sealed record GameServerSettings
     public required string ShutdownReason { get; init; }
     public required TimeSpan ReconnectAfter { get; init; }
     public required TimeSpan ShutdownTimeout { get; init; }
+    public required HttpSettings Http { get; init; }
 
     public EndPoint EndPoint => new IPEndPoint(Host, Port);
 
@@ -32,9 +33,10 @@ public sealed record GameServerSettings
     {
         var config = root.GetConfig(Section)
             ?? throw new ConfigurationException($"the configuration has no '{Section}' section");
+        var host = Read(config, "host", c => ParseHost(c.GetString("host")));
         return new GameServerSettings
         {
-            Host = Read(config, "host", c => ParseHost(c.GetString("host"))),
+            Host = host,
             Port = Read(config, "port", c => InRange(c.GetInt("port"), 0, 65535)),
             Backlog = Read(config, "backlog", c => InRange(c.GetInt("backlog"), 1, 65535)),
             MaxPayload = Read(config, "max-payload", c => InRange(c.GetInt("max-payload"), 1, 16 * 1024 * 1024)),
@@ -57,6 +59,7 @@ public sealed record GameServerSettings
             ShutdownReason = Read(config, "shutdown.reason", c => c.GetString("shutdown.reason")),
             ReconnectAfter = Read(config, "shutdown.reconnect-after", c => Positive(c.GetTimeSpan("shutdown.reconnect-after"))),
             ShutdownTimeout = Read(config, "shutdown.timeout", c => Positive(c.GetTimeSpan("shutdown.timeout"))),
+            Http = ReadHttp(config, host),
         }.Validated();
     }
 
@@ -77,6 +80,51 @@ public sealed record GameServerSettings
         }
 
         return this;
+    }
+
+    private static HttpSettings ReadHttp(Config config, IPAddress gameHost)
+    {
+        var port = Read(config, "http.port", c => c.GetString("http.port"));
+        var enabled = port is not ("off" or "false");
+        var certificate = Read(config, "http.tls.certificate", c => NullIfEmpty(c.GetString("http.tls.certificate")));
+        var key = Read(config, "http.tls.key", c => NullIfEmpty(c.GetString("http.tls.key")));
+        if ((certificate is null) != (key is null))
+        {
+            throw new ConfigurationException($"{Section}.http.tls needs both certificate and key (PEM files), or neither");
+        }
+
+        return new HttpSettings
+        {
+            Enabled = enabled,
+            Host = Read(config, "http.host", c => c.GetString("http.host") is { Length: > 0 } h ? ParseHost(h) : gameHost),
+            Port = enabled ? Read(config, "http.port", c => InRange(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), 0, 65535)) : 0,
+            TrustedProxies = Read(config, "http.trusted-proxies", c => c.GetStringList("http.trusted-proxies").Select(ParseNetwork).ToArray()),
+            AllowedOrigins = Read(config, "http.allowed-origins", c => c.GetStringList("http.allowed-origins").Select(o => o.TrimEnd('/')).ToArray()),
+            TlsCertificate = certificate,
+            TlsKey = key,
+            WebSocketKeepAlive = Read(config, "http.websocket-keep-alive", c => c.GetTimeSpan("http.websocket-keep-alive")),
+            MaxConnections = Read(config, "http.limits.max-connections", c => InRange(c.GetInt("http.limits.max-connections"), 1, 10_000_000)),
+            MaxRequestLineSize = Read(config, "http.limits.max-request-line-size", c => ByteSize(c, "http.limits.max-request-line-size", 256)),
+            MaxRequestHeadersTotalSize = Read(config, "http.limits.max-request-headers-total-size", c => ByteSize(c, "http.limits.max-request-headers-total-size", 1024)),
+            MaxRequestHeaderCount = Read(config, "http.limits.max-request-header-count", c => InRange(c.GetInt("http.limits.max-request-header-count"), 4, 1000)),
+            RequestHeadersTimeout = Read(config, "http.limits.request-headers-timeout", c => Positive(c.GetTimeSpan("http.limits.request-headers-timeout"))),
+            KeepAliveTimeout = Read(config, "http.limits.keep-alive-timeout", c => Positive(c.GetTimeSpan("http.limits.keep-alive-timeout"))),
+        };
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>An address (one host) or a CIDR range, as trusted-proxies lists them.</summary>
+    private static IPNetwork ParseNetwork(string text)
+    {
+        if (IPAddress.TryParse(text, out var address))
+        {
+            return new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+        }
+
+        return IPNetwork.TryParse(text, out var network)
+            ? network
+            : throw new FormatException($"'{text}' is neither an IP address nor a CIDR range such as 10.0.0.0/8");
     }
 
     private static int ByteSize(Config config, string key, int min)

@@ -21,6 +21,8 @@ public static class ServerConfig
     {
         ["GAME_SERVER_HOST"] = "game-server.host",
         ["GAME_SERVER_PORT"] = "game-server.port",
+        ["GAME_SERVER_HTTP_HOST"] = "game-server.http.host",
+        ["GAME_SERVER_HTTP_PORT"] = "game-server.http.port",
         ["GAME_SERVER_LOGLEVEL"] = "akka.loglevel",
     };
 

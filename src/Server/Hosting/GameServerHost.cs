@@ -22,11 +22,12 @@ public sealed class GameServerHost : IAsyncDisposable
 
     private readonly IHost _host;
 
-    private GameServerHost(IHost host, GameServerSettings settings, IPEndPoint endPoint)
+    private GameServerHost(IHost host, GameServerSettings settings, IPEndPoint endPoint, IPEndPoint? httpEndPoint)
     {
         _host = host;
         Settings = settings;
         EndPoint = endPoint;
+        HttpEndPoint = httpEndPoint;
         var actors = host.Services.GetRequiredService<ActorRegistry>();
         System = host.Services.GetRequiredService<ActorSystem>();
         Registry = actors.Get<ClientRegistry>();
@@ -36,6 +37,9 @@ public sealed class GameServerHost : IAsyncDisposable
 
     /// <summary>The address actually bound (the real port when the configuration says 0).</summary>
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>The HTTP listener's address (the real port when the configuration says 0); null when HTTP is off.</summary>
+    public IPEndPoint? HttpEndPoint { get; }
 
     public ActorSystem System { get; }
 
@@ -48,14 +52,25 @@ public sealed class GameServerHost : IAsyncDisposable
     public static async Task<GameServerHost> StartAsync(Config config, CancellationToken cancellationToken = default)
     {
         var settings = GameServerSettings.From(config);
-        var host = Build(config, settings);
-        await host.StartAsync(cancellationToken);
+        var host = settings.Http.Enabled ? HttpListener.Build(config, settings) : Build(config, settings);
+        try
+        {
+            await host.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (settings.Http.Enabled)
+        {
+            // Kestrel could not bind the HTTP port (in use, or no such address).
+            await host.StopAsync(CancellationToken.None);
+            host.Dispose();
+            throw new BindFailedException($"cannot listen for HTTP on {settings.Http.EndPoint}: {e.Message}");
+        }
 
         var listener = host.Services.GetRequiredService<ActorRegistry>().Get<ListenerActor>();
         var binding = await listener.Ask<object>(ListenerActor.GetBinding.Instance, BindTimeout, cancellationToken);
         if (binding is ListenerActor.Bound { LocalAddress: IPEndPoint endPoint })
         {
-            return new GameServerHost(host, settings, endPoint);
+            var httpEndPoint = settings.Http.Enabled ? HttpListener.BoundEndPoint(host, settings) : null;
+            return new GameServerHost(host, settings, endPoint, httpEndPoint);
         }
 
         await host.StopAsync(CancellationToken.None);
@@ -76,6 +91,7 @@ public sealed class GameServerHost : IAsyncDisposable
         _host.Dispose();
     }
 
+    /// <summary>The host without HTTP (<c>game-server.http.port = off</c>): the actor system alone.</summary>
     private static IHost Build(Config config, GameServerSettings settings)
     {
         // Args are parsed by Program; the host gets none so it does not reinterpret them. All
@@ -83,14 +99,21 @@ public sealed class GameServerHost : IAsyncDisposable
         // files and watch the working directory for changes to them, recursively, which costs an
         // inotify watch per subdirectory wherever the server is started from.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], DisableDefaults = true });
+        AddGameServer(builder.Services, builder.Logging, config, settings);
+        return builder.Build();
+    }
+
+    /// <summary>What every host has, with or without HTTP: logging, shutdown timing, and the actor system.</summary>
+    internal static void AddGameServer(IServiceCollection services, ILoggingBuilder logging, Config config, GameServerSettings settings)
+    {
         // The server logs through Akka's logger (one line per event, level from akka.loglevel);
         // the host itself only has something to say when it goes wrong.
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        logging.ClearProviders();
+        logging.SetMinimumLevel(LogLevel.Warning);
+        logging.AddSimpleConsole(console => console.SingleLine = true);
 
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(10));
-        builder.Services.AddAkka("game-server", akka =>
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(10));
+        services.AddAkka("game-server", akka =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend)
                 .WithActors((system, registry) =>
@@ -103,6 +126,5 @@ public sealed class GameServerHost : IAsyncDisposable
                     GracefulShutdown.Register(system, settings, listener, clients);
                 });
         });
-        return builder.Build();
     }
 }

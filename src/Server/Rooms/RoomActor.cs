@@ -122,7 +122,7 @@ public sealed class RoomActor : UntypedActor
         }
     }
 
-    private void Broadcast(byte[] frame)
+    private void Broadcast(EncodedFrame frame)
     {
         foreach (var member in _members.Values)
         {
@@ -132,6 +132,6 @@ public sealed class RoomActor : UntypedActor
 
     private IEnumerable<PlayerInfo> Players() => _members.Values.Select(m => m.Player);
 
-    private byte[] NotInRoom(RawJson? id) =>
+    private EncodedFrame NotInRoom(RawJson? id) =>
         ServerFrames.Error(new ProtocolError(ErrorCode.NotInRoom, $"you are not in room \"{_room}\""), id);
 }

@@ -15,11 +15,11 @@ public sealed class RoomDirectory : UntypedActor
     public sealed record Join(string Room, PlayerInfo Player, IActorRef Client, RawJson? Id);
 
     /// <summary>
-    /// Deliver <paramref name="Message"/> to the room by name, keeping the sender: WHO, which
-    /// anyone may ask about any room. A room that does not exist answers as an empty one (WHO) or
-    /// with not_in_room (anything else).
+    /// WHO, which anyone may ask about any room: forwarded to the room, keeping the sender, or
+    /// answered as an empty room when it does not exist. (Members send everything else to their
+    /// room directly.)
     /// </summary>
-    public sealed record ToRoom(string Room, object Message);
+    public sealed record Who(string Room, RawJson? Id);
 
     /// <summary>The ROOMS command; the listing goes to <paramref name="Client"/>.</summary>
     public sealed record ListRooms(IActorRef Client, RawJson? Id);
@@ -52,20 +52,11 @@ public sealed class RoomDirectory : UntypedActor
             case Join join:
                 OnJoin(join);
                 break;
-            case ToRoom toRoom when _rooms.TryGetValue(toRoom.Room, out var entry):
-                entry.Room.Forward(toRoom.Message);
+            case Who who when _rooms.TryGetValue(who.Room, out var entry):
+                entry.Room.Forward(new RoomActor.Who(who.Id));
                 break;
-            case ToRoom { Message: RoomActor.Who who } toRoom:
-                Sender.Tell(new ClientActor.Send(ServerFrames.Who(toRoom.Room, [], who.Id)));
-                break;
-            case ToRoom toRoom:
-                var id = toRoom.Message switch
-                {
-                    RoomActor.Leave leave => leave.Id,
-                    RoomActor.Relay relay => relay.Id,
-                    _ => null,
-                };
-                Sender.Tell(new ClientActor.Send(ServerFrames.Error(new ProtocolError(ErrorCode.NotInRoom, $"you are not in room \"{toRoom.Room}\""), id)));
+            case Who who:
+                Sender.Tell(new ClientActor.Send(ServerFrames.Who(who.Room, [], who.Id)));
                 break;
             case ListRooms list:
                 var rooms = _rooms.Where(r => r.Value.Members > 0).OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => (r.Key, r.Value.Members));

@@ -32,8 +32,6 @@ public sealed class CommandRoutes
     public CommandRoutes(IDictionary<string, CommandHandler> handlers) =>
         _handlers = handlers.ToFrozenDictionary(StringComparer.Ordinal);
 
-    public IEnumerable<string> Names => _handlers.Keys;
-
     /// <summary>Runs the handler for <paramref name="request"/>; false when the command is unknown.</summary>
     public bool TryDispatch(IClientSession session, Envelope request)
     {

@@ -29,7 +29,7 @@ public interface IClientSession
     IActorRef RoomDirectory { get; }
 
     /// <summary>Queues a complete frame for this client, in order after everything queued before.</summary>
-    void Send(byte[] frame);
+    void Send(EncodedFrame frame);
 
     /// <summary>
     /// Holds <paramref name="request"/> until the room answers this player's pending JOIN of

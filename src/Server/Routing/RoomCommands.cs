@@ -55,7 +55,7 @@ internal static class RoomCommands
     {
         if (TryGetRoom(session, request, out var room))
         {
-            session.RoomDirectory.Tell(new RoomDirectory.ToRoom(room, new RoomActor.Who(request.Id)), session.Self);
+            session.RoomDirectory.Tell(new RoomDirectory.Who(room, request.Id), session.Self);
         }
     }
 

@@ -5,6 +5,7 @@ using ActorGameServer.Server.Actors;
 using ActorGameServer.Server.Rooms;
 using ActorGameServer.Server.Routing;
 using ActorGameServer.Server.Tests.Support;
+using ActorGameServer.Server.Transports.Tcp;
 using Akka.Actor;
 using Akka.IO;
 using Akka.TestKit;
@@ -101,7 +102,8 @@ public sealed class ClientActorJoinTests(ITestOutputHelper output) : Akka.TestKi
         var connection = CreateTestProbe();
         var directory = CreateTestProbe();
         var settings = ActorTestSettings.Create();
-        var props = ClientActor.Props(UserId, connection.Ref, new IPEndPoint(IPAddress.Loopback, 50000), settings, CommandRoutes.Default, directory.Ref);
+        var tcp = new TcpConnection(connection.Ref, new IPEndPoint(IPAddress.Loopback, 50000), settings.MaxPayload, settings.MaxJsonDepth);
+        var props = ClientActor.Props(UserId, tcp, settings, CommandRoutes.Default, directory.Ref);
         Sys.ActorOf(Props.Create(() => new ParentProxy(props, CreateTestProbe().Ref)));
         var client = connection.ExpectMsg<Tcp.Register>().Handler;
         var welcome = connection.ExpectMsg<Tcp.Write>();

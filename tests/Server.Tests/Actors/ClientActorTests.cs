@@ -1,8 +1,11 @@
 using System.Net;
+using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
 using ActorGameServer.Server.Configuration;
 using ActorGameServer.Server.Routing;
+using ActorGameServer.Server.Sessions;
 using ActorGameServer.Server.Tests.Support;
+using ActorGameServer.Server.Transports.Tcp;
 using Akka.Actor;
 using Akka.IO;
 using Akka.TestKit;
@@ -21,11 +24,16 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
     {
         var (connection, client, _) = Start();
 
-        var welcome = Assert.Single(WrittenFrames.Of(connection.ExpectMsg<Tcp.Write>()));
+        var write = connection.ExpectMsg<Tcp.Write>();
+        var welcome = Assert.Single(WrittenFrames.Of(write));
         Assert.Equal("WELCOME", (string?)welcome["cmd"]);
         Assert.Equal(UserId, (long)welcome["message"]!["user_id"]!);
         Assert.Equal(5000, (int)welcome["message"]!["max_payload"]!);
-        Assert.NotNull(client);
+
+        // The registered handler is the client itself: a PING it receives comes back as a PONG.
+        client.Tell(write.Ack, connection);
+        client.Tell(WrittenFrames.Received("""{"cmd":"PING","message":1}"""), connection);
+        Assert.Equal("PONG", (string?)WrittenFrames.Of(connection.ExpectMsg<Tcp.Write>())[0]["cmd"]);
     }
 
     [Fact]
@@ -63,7 +71,7 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
 
         Watch(client);
         client.Tell(Tcp.ConfirmedClosed.Instance, connection);
-        Assert.Equal("protocol error bad_envelope", parent.ExpectMsg<ClientActor.Disconnected>().Reason);
+        Assert.Equal(CloseReason.ProtocolError, parent.ExpectMsg<ClientActor.Disconnected>().Reason);
         ExpectTerminated(client);
     }
 
@@ -87,12 +95,12 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
 
         for (var i = 0; i < 10; i++)
         {
-            client.Tell(new ClientActor.Send(new byte[400]));
+            client.Tell(new ClientActor.Send(new EncodedFrame(new byte[400])));
         }
 
         connection.FishForMessage(message => message is Tcp.Abort);
         client.Tell(Tcp.Aborted.Instance, connection);
-        Assert.Contains("max-outbound-bytes", parent.ExpectMsg<ClientActor.Disconnected>().Reason);
+        Assert.Equal(CloseReason.NotReading, parent.ExpectMsg<ClientActor.Disconnected>().Reason);
     }
 
     [Fact]
@@ -107,7 +115,7 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
         client.Tell(write.Ack, connection);
         connection.ExpectMsg<Tcp.ConfirmedClose>();
         client.Tell(Tcp.ConfirmedClosed.Instance, connection);
-        Assert.Equal("idle timeout", parent.ExpectMsg<ClientActor.Disconnected>().Reason);
+        Assert.Equal(CloseReason.IdleTimeout, parent.ExpectMsg<ClientActor.Disconnected>().Reason);
     }
 
     [Fact]
@@ -132,7 +140,9 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
         Assert.Equal(Enumerable.Repeat("PONG", 5), replies.Take(5).Select(r => (string?)r["cmd"]));
         Assert.All(replies.Skip(5), r => Assert.Equal("rate_limited", (string?)r["message"]!["code"]));
         Assert.Equal([5, 6, 7, 8, 9], replies.Skip(5).Select(r => (int)r["id"]!));
-        connection.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // Dropped frames do not close the connection.
+        // Dropped frames do not close the connection: the next message from the actor is a write, not a close.
+        client.Tell(new ClientActor.Send(ServerFrames.Shutdown("sentinel", 1)));
+        Assert.Equal("SHUTDOWN", (string?)WrittenFrames.Of(connection.ExpectMsg<Tcp.Write>())[0]["cmd"]);
     }
 
     [Fact]
@@ -143,7 +153,7 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
 
         client.Tell(Tcp.PeerClosed.Instance, connection);
 
-        Assert.Equal("client closed the connection", parent.ExpectMsg<ClientActor.Disconnected>().Reason);
+        Assert.Equal(CloseReason.ClientClosed, parent.ExpectMsg<ClientActor.Disconnected>().Reason);
         ExpectTerminated(client);
     }
 
@@ -189,7 +199,7 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
     }
 
     private static Props ClientProps(IActorRef connection, GameServerSettings settings) =>
-        ClientActor.Props(UserId, connection, Remote, settings, CommandRoutes.Default, ActorRefs.Nobody);
+        ClientActor.Props(UserId, new TcpConnection(connection, Remote, settings.MaxPayload, settings.MaxJsonDepth), settings, CommandRoutes.Default, ActorRefs.Nobody);
 
     private sealed class BlackHole : ReceiveActor
     {

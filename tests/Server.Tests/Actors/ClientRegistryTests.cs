@@ -4,6 +4,7 @@ using ActorGameServer.Server.Actors;
 using ActorGameServer.Server.Rooms;
 using ActorGameServer.Server.Routing;
 using ActorGameServer.Server.Tests.Support;
+using ActorGameServer.Server.Transports.Tcp;
 using Akka.Actor;
 using Akka.IO;
 using Akka.TestKit;
@@ -71,19 +72,15 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     }
 
     [Fact]
-    public void Over_the_cap_a_connection_is_told_server_full_by_a_rejecter_and_spends_no_user_id()
+    public void Over_the_cap_a_connection_is_refused_server_full_and_spends_no_user_id()
     {
         var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create("game-server.max-connections = 2"), CommandRoutes.Default, ActorRefs.Nobody));
         var first = Accept(registry);
         var firstClient = first.ExpectMsg<Tcp.Register>().Handler;
         Accept(registry).ExpectMsg<Tcp.Register>();
 
-        var refused = Accept(registry);
-        var rejecter = refused.ExpectMsg<Tcp.Register>().Handler;
-        var write = refused.ExpectMsg<Tcp.Write>();
-        Assert.Equal("server_full", (string?)WrittenFrames.Of(write)[0]["message"]!["code"]);
-        rejecter.Tell(write.Ack, refused);
-        refused.ExpectMsg<Tcp.ConfirmedClose>();
+        Accept(registry);
+        Assert.Equal(ErrorCode.ServerFull, ExpectRefused().Error.Code);
         Assert.Equal(2, OnlineCount(registry));
 
         firstClient.Tell(Tcp.PeerClosed.Instance, first);
@@ -97,12 +94,10 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
         var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create("game-server.max-connections-per-ip = 1"), CommandRoutes.Default, ActorRefs.Nobody));
         Accept(registry).ExpectMsg<Tcp.Register>();
 
-        var sameAddress = Accept(registry);
-        sameAddress.ExpectMsg<Tcp.Register>();
-        Assert.Equal("too_many_connections", (string?)WrittenFrames.Of(sameAddress.ExpectMsg<Tcp.Write>())[0]["message"]!["code"]);
+        Accept(registry);
+        Assert.Equal(ErrorCode.TooManyConnections, ExpectRefused().Error.Code);
 
-        var otherAddress = CreateTestProbe();
-        registry.Tell(new ClientRegistry.Accept(otherAddress.Ref, new IPEndPoint(IPAddress.Parse("192.0.2.7"), 40000)));
+        var otherAddress = Accept(registry, new IPEndPoint(IPAddress.Parse("192.0.2.7"), 40000));
         otherAddress.ExpectMsg<Tcp.Register>();
         Assert.Equal("WELCOME", (string?)WrittenFrames.Of(otherAddress.ExpectMsg<Tcp.Write>())[0]["cmd"]);
     }
@@ -126,8 +121,14 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
             Assert.Equal("SHUTDOWN", (string?)WrittenFrames.Of(write)[0]["cmd"]);
             clients[i].Tell(write.Ack, connections[i]);
             connections[i].ExpectMsg<Tcp.ConfirmedClose>();
-            ExpectNoMsg(TimeSpan.Zero);
             clients[i].Tell(Tcp.ConfirmedClosed.Instance, connections[i]);
+            if (i < 2)
+            {
+                // The registry answers as soon as the last client is gone, not before: once it
+                // counts this one gone, any early answer would already be in our mailbox.
+                AwaitAssert(() => Assert.Equal(2 - i, OnlineCount(registry)));
+                ExpectNoMsg(TimeSpan.Zero);
+            }
         }
 
         Assert.Equal(3, ExpectMsg<ClientRegistry.AllClientsClosed>().Closed);
@@ -158,7 +159,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
         var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
         var (ada, adaClient) = Connected(registry);
         var (bo, boClient) = Connected(registry);
-        var (cy, _) = Connected(registry);
+        var (cy, cyClient) = Connected(registry);
         const string data = """{"from":99,"n":1.50,"big":9007199254740993}""";
 
         adaClient.Tell(WrittenFrames.Received($$"""{"cmd":"DIRECT","message":{"to":2,"data":{{data}}},"id":8}"""), ada);
@@ -170,8 +171,13 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
         Assert.Null(direct["id"]); // A push: the sender's id is not passed on.
         Assert.Contains("\"data\":" + data, System.Text.Encoding.UTF8.GetString(write.Data.ToArray()));
         boClient.Tell(write.Ack, bo);
-        ada.ExpectNoMsg(TimeSpan.FromMilliseconds(150)); // No reply on success.
-        cy.ExpectNoMsg(TimeSpan.FromMilliseconds(150));
+
+        // No reply on success, and nothing for Cy: a DIRECT sent after it, through the same
+        // registry, is the next thing each of them sees.
+        adaClient.Tell(WrittenFrames.Received("""{"cmd":"DIRECT","message":{"to":1,"data":"sentinel"}}"""), ada);
+        adaClient.Tell(WrittenFrames.Received("""{"cmd":"DIRECT","message":{"to":3,"data":"sentinel"}}"""), ada);
+        Assert.Equal("sentinel", (string?)ReadOne(ada, adaClient)["message"]!["data"]);
+        Assert.Equal("sentinel", (string?)ReadOne(cy, cyClient)["message"]!["data"]);
     }
 
     [Fact]
@@ -222,12 +228,21 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
         Assert.Equal(2, (int)refused["id"]!);
     }
 
-    private TestProbe Accept(IActorRef registry)
+    /// <summary>Stands in for the transport that hands connections to the registry; hears Admitted and Refused.</summary>
+    private TestProbe Transport => _transport ??= CreateTestProbe();
+
+    private TestProbe? _transport;
+
+    /// <summary>A TCP connection, with a probe standing in for Akka.IO's connection actor.</summary>
+    private TestProbe Accept(IActorRef registry, EndPoint? remote = null)
     {
         var connection = CreateTestProbe();
-        registry.Tell(new ClientRegistry.Accept(connection.Ref, Remote));
+        registry.Tell(new ClientRegistry.Admit(new TcpConnection(connection.Ref, remote ?? Remote, 5000, 32)), Transport.Ref);
         return connection;
     }
+
+    private ClientRegistry.Refused ExpectRefused() =>
+        (ClientRegistry.Refused)Transport.FishForMessage(message => message is ClientRegistry.Refused);
 
     /// <summary>A connected client whose WELCOME has reached the socket.</summary>
     private (TestProbe Connection, IActorRef Client) Connected(IActorRef registry)

@@ -5,12 +5,13 @@ using ActorGameServer.Server.Tests.Support;
 namespace ActorGameServer.Server.Tests.Hosting;
 
 /// <summary>The server binary as an operator meets it: start-up errors, configuration, SIGTERM.</summary>
-public sealed class ServerProcessTests : IDisposable
+public sealed partial class ServerProcessTests : IDisposable
 {
     private static readonly Dictionary<string, string> LocalAnyPort = new()
     {
         ["GAME_SERVER_HOST"] = "127.0.0.1",
         ["GAME_SERVER_PORT"] = "0",
+        ["GAME_SERVER_HTTP_PORT"] = "0",
     };
 
     private readonly string _directory = Directory.CreateTempSubdirectory("ags-process-").FullName;
@@ -90,12 +91,55 @@ public sealed class ServerProcessTests : IDisposable
         {
             ["GAME_SERVER_HOST"] = "127.0.0.1",
             ["GAME_SERVER_PORT"] = port.ToString(),
+            ["GAME_SERVER_HTTP_PORT"] = "0",
         });
 
         Assert.Equal(2, await server.WaitForExitAsync());
         var error = Assert.Single(server.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith($"error: cannot listen on 127.0.0.1:{port}", error);
     }
+
+    [Fact]
+    public async Task An_http_port_already_in_use_stops_start_up_with_one_clear_line_and_exit_code_2()
+    {
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        var port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        using var server = ServerProcess.Start(_directory, new Dictionary<string, string>(LocalAnyPort)
+        {
+            ["GAME_SERVER_HTTP_PORT"] = port.ToString(),
+        });
+
+        Assert.Equal(2, await server.WaitForExitAsync());
+        var error = Assert.Single(server.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"error: cannot listen for HTTP on 127.0.0.1:{port}", error);
+    }
+
+    [Fact]
+    public async Task Sigterm_tells_websocket_players_too_then_closes_them_going_away()
+    {
+        using var server = ServerProcess.Start(_directory, LocalAnyPort);
+        await server.WaitUntilListeningAsync();
+        var url = await server.WaitForLogAsync(WebSocketLine());
+        Assert.StartsWith("ws://127.0.0.1:", url);
+        using var player = new System.Net.WebSockets.ClientWebSocket();
+        await player.ConnectAsync(new Uri(url), CancellationToken.None);
+        Assert.Contains("WELCOME", await HttpListenerTests.ReceiveTextAsync(player));
+
+        server.SendSigterm();
+
+        var shutdown = Json.Parse(await HttpListenerTests.ReceiveTextAsync(player));
+        Assert.Equal("SHUTDOWN", (string?)shutdown["cmd"]);
+        var close = await player.ReceiveAsync(new byte[16], CancellationToken.None);
+        Assert.Equal(System.Net.WebSockets.WebSocketMessageType.Close, close.MessageType);
+        Assert.Equal(System.Net.WebSockets.WebSocketCloseStatus.EndpointUnavailable, player.CloseStatus); // 1001, going away.
+        Assert.Equal(0, await server.WaitForExitAsync());
+        Assert.Contains("client 1 disconnected: server shutting down (0 online)", server.StandardOutput);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"WebSocket players connect to (ws://\S+/ws)")]
+    private static partial System.Text.RegularExpressions.Regex WebSocketLine();
 
     [Fact]
     public async Task An_unknown_argument_is_refused_with_the_usage()

@@ -1,3 +1,4 @@
+using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
 using Akka.TestKit;
 using Newtonsoft.Json.Linq;
@@ -26,7 +27,7 @@ internal static class RoomFrames
         return frame;
     }
 
-    public static JObject Decode(byte[] frame) => Assert.Single(Support.WrittenFrames.Of(frame));
+    public static JObject Decode(EncodedFrame frame) => Assert.Single(Support.WrittenFrames.Of(frame.ToLengthPrefixed()));
 
     /// <summary>The members of a JOINED or WHO frame as (user_id, name) pairs, in the order sent.</summary>
     public static (long UserId, string Name)[] Members(JObject frame) =>

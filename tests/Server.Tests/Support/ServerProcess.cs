@@ -79,6 +79,24 @@ public sealed partial class ServerProcess : IDisposable
         throw new InvalidOperationException($"the server did not start listening.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}");
     }
 
+    /// <summary>Waits for a log line matching <paramref name="pattern"/> and returns its first group.</summary>
+    public async Task<string> WaitForLogAsync(Regex pattern)
+    {
+        var deadline = DateTime.UtcNow + WireClient.DefaultTimeout;
+        while (DateTime.UtcNow < deadline && !_process.HasExited)
+        {
+            var match = pattern.Match(StandardOutput);
+            if (match.Success)
+            {
+                return match.Groups[1].Value;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new InvalidOperationException($"the server never logged /{pattern}/.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}");
+    }
+
     /// <summary>What systemd, Docker or Kubernetes send to stop a service.</summary>
     public void SendSigterm() => Assert.Equal(0, kill(_process.Id, Sigterm));
 

@@ -15,6 +15,14 @@ public sealed class TestServer : IAsyncDisposable
 
     public IPEndPoint EndPoint => Host.EndPoint;
 
+    /// <summary>The HTTP listener (on 127.0.0.1 and a free port, like the game port).</summary>
+    public IPEndPoint HttpEndPoint => Host.HttpEndPoint ?? throw new InvalidOperationException("this test server runs without HTTP");
+
+    /// <summary>Where WebSocket players connect: <c>ws://127.0.0.1:PORT/ws</c>.</summary>
+    public Uri WebSocketUri => new($"ws://127.0.0.1:{HttpEndPoint.Port}/ws");
+
+    public Uri HttpUri => new($"http://127.0.0.1:{HttpEndPoint.Port}/");
+
     /// <summary>
     /// Every test client comes from 127.0.0.1, so the per-address cap is raised unless a test
     /// sets its own.
@@ -22,7 +30,7 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(string extraHocon = "")
     {
         var config = ServerConfig.LoadWith($$"""
-            game-server { host = "127.0.0.1", port = 0, max-connections-per-ip = 100000 }
+            game-server { host = "127.0.0.1", port = 0, http.port = 0, max-connections-per-ip = 100000 }
             akka.loglevel = WARNING
             {{extraHocon}}
             """);

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using ActorGameServer.Server.Actors;
+using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Transports.WebSockets;
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Event;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using ConfigurationException = ActorGameServer.Server.Configuration.ConfigurationException;
+
+namespace ActorGameServer.Server.Hosting;
+
+/// <summary>
+/// The process's one HTTP listener: Kestrel in the same generic host as the actor system. It
+/// serves WebSocket players at <c>/ws</c> and the browser playground at <c>/</c>, and is where
+/// metrics, health and the admin console will live.
+/// </summary>
+internal static class HttpListener
+{
+    /// <summary>The host with Kestrel and the actor system.</summary>
+    public static IHost Build(Config config, GameServerSettings settings)
+    {
+        // The empty builder: no appsettings, no environment-variable configuration, no default
+        // logging; everything comes from HOCON, as for the host without HTTP.
+        var certificate = settings.Http.UsesTls ? LoadCertificate(settings.Http) : null;
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => Configure(kestrel, settings.Http, certificate));
+        builder.Services.AddRoutingCore();
+        GameServerHost.AddGameServer(builder.Services, builder.Logging, config, settings);
+
+        var app = builder.Build();
+        app.UseWebSockets();
+        var site = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (Directory.Exists(site))
+        {
+            var files = new PhysicalFileProvider(site);
+            app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        }
+
+        app.UseRouting();
+        app.Map(WebSocketEndpoint.Path, context =>
+        {
+            var system = context.RequestServices.GetRequiredService<ActorSystem>();
+            var registry = context.RequestServices.GetRequiredService<IRequiredActor<ClientRegistry>>().ActorRef;
+            return new WebSocketEndpoint(settings, registry, system.Log).HandleAsync(context);
+        });
+        return app;
+    }
+
+    /// <summary>The address Kestrel bound, once started (the real port when the configuration says 0).</summary>
+    public static IPEndPoint BoundEndPoint(IHost host, GameServerSettings settings)
+    {
+        var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        var port = new Uri(addresses.First()).Port;
+        var endPoint = new IPEndPoint(settings.Http.Host, port);
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        system.Log.Info("WebSocket players connect to {0}://{1}/ws (HTTP on {1})", settings.Http.WebSocketScheme, endPoint);
+        return endPoint;
+    }
+
+    private static X509Certificate2 LoadCertificate(HttpSettings http)
+    {
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(http.TlsCertificate!, http.TlsKey);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new ConfigurationException(
+                $"{GameServerSettings.Section}.http.tls: cannot load the certificate {http.TlsCertificate} with the key {http.TlsKey}: {ServerConfig.OneLine(e.Message)}", e);
+        }
+    }
+
+    private static void Configure(KestrelServerOptions kestrel, HttpSettings http, X509Certificate2? certificate)
+    {
+        kestrel.AddServerHeader = false;
+        var limits = kestrel.Limits;
+        limits.MaxConcurrentConnections = http.MaxConnections;
+        limits.MaxConcurrentUpgradedConnections = http.MaxConnections;
+        limits.MaxRequestLineSize = http.MaxRequestLineSize;
+        limits.MaxRequestHeadersTotalSize = http.MaxRequestHeadersTotalSize;
+        limits.MaxRequestHeaderCount = http.MaxRequestHeaderCount;
+        limits.RequestHeadersTimeout = http.RequestHeadersTimeout;
+        limits.KeepAliveTimeout = http.KeepAliveTimeout;
+        limits.MaxRequestBodySize = 0; // No route takes a body yet.
+        kestrel.Listen(http.EndPoint, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1; // WebSocket over HTTP/1.1 is what every client speaks.
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        });
+    }
+}

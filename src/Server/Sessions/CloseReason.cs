@@ -1,0 +1,54 @@
+namespace ActorGameServer.Server.Sessions;
+
+/// <summary>
+/// Every way a player's connection can end, whatever the transport: reported once to the
+/// registry, logged once, and the same words in every log line. Strings are for people; code
+/// (and, later, metrics) use these values.
+/// </summary>
+public enum CloseReason
+{
+    /// <summary>The client closed its side (TCP FIN, WebSocket close frame).</summary>
+    ClientClosed,
+
+    /// <summary>The connection broke: reset by the peer, a socket error, or aborted without a reason of ours.</summary>
+    ConnectionLost,
+
+    /// <summary>No complete frame within <c>idle-timeout</c>.</summary>
+    IdleTimeout,
+
+    /// <summary>Stayed over the rate limit for <c>rate-limit.disconnect-after</c>.</summary>
+    RateLimited,
+
+    /// <summary>More than <c>max-outbound-bytes</c> waited for a client that stopped reading.</summary>
+    NotReading,
+
+    /// <summary>A frame the server cannot trust: too large, bad UTF-8, not JSON, not an envelope.</summary>
+    ProtocolError,
+
+    /// <summary>The server is stopping.</summary>
+    Shutdown,
+
+    /// <summary>A bug while handling this client; it alone was stopped.</summary>
+    ServerError,
+
+    /// <summary>The transport refused a write; the connection is no longer usable.</summary>
+    WriteFailed,
+}
+
+public static class CloseReasonExtensions
+{
+    /// <summary>How the reason reads in a log line.</summary>
+    public static string Describe(this CloseReason reason) => reason switch
+    {
+        CloseReason.ClientClosed => "client closed the connection",
+        CloseReason.ConnectionLost => "connection lost",
+        CloseReason.IdleTimeout => "idle timeout",
+        CloseReason.RateLimited => "rate limit exceeded",
+        CloseReason.NotReading => "not reading (max-outbound-bytes exceeded)",
+        CloseReason.ProtocolError => "protocol error",
+        CloseReason.Shutdown => "server shutting down",
+        CloseReason.ServerError => "server error",
+        CloseReason.WriteFailed => "write failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
+}

@@ -1,0 +1,20 @@
+using ActorGameServer.Protocol;
+using Akka.Actor;
+
+namespace ActorGameServer.Server.Sessions;
+
+/// <summary>What a <see cref="PlayerSession"/> needs from the actor that runs it.</summary>
+public interface ISessionHost
+{
+    /// <summary>The actor; messages the session sends carry it as their sender, and rooms reply to it.</summary>
+    IActorRef Self { get; }
+
+    /// <summary>The <c>ClientRegistry</c>, which knows every player by user id.</summary>
+    IActorRef Registry { get; }
+
+    /// <summary>Queue a frame for the player, in order after everything queued before.</summary>
+    void Send(EncodedFrame frame);
+
+    /// <summary>Send <paramref name="error"/> as the last frame, flush, and close the connection.</summary>
+    void Close(CloseReason reason, ProtocolError error);
+}

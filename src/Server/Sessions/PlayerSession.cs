@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using ActorGameServer.Protocol;
+using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Limits;
+using ActorGameServer.Server.Routing;
+using Akka.Actor;
+using Akka.Event;
+using Envelope = ActorGameServer.Protocol.Envelope;
+
+namespace ActorGameServer.Server.Sessions;
+
+/// <summary>
+/// One player, whatever carries their frames: identity, rooms, the command dispatch through the
+/// <see cref="CommandRoutes"/>, the rate limits and the idle timeout. The connection's actor feeds
+/// it the frames its transport decoded and carries out what it asks for through
+/// <see cref="ISessionHost"/> (send a frame, close with an error). A plain object, so the session
+/// is tested without sockets, and TCP and WebSocket players run the very same code.
+/// </summary>
+public sealed class PlayerSession : IClientSession
+{
+    private readonly GameServerSettings _settings;
+    private readonly CommandRoutes _routes;
+    private readonly ISessionHost _host;
+    private readonly RateLimiter _rateLimiter;
+    private readonly ILoggingAdapter _log;
+    private readonly string _who;
+
+    // Created on first use: an idle player never needs them (docs/PERFORMANCE.md, "Memory per
+    // idle connection").
+    private Dictionary<string, IActorRef?>? _rooms;
+    private Dictionary<string, Queue<Envelope>>? _waitingForJoin;
+
+    // When the last whole frame arrived, in Stopwatch ticks; the idle timeout counts from here.
+    private long _lastFrameTicks;
+
+    /// <param name="who">How log lines name this player, e.g. "client 7 from 127.0.0.1:5000 (tcp)".</param>
+    public PlayerSession(long userId, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory, ISessionHost host, ILoggingAdapter log, string who)
+    {
+        Player = new PlayerInfo(userId, $"player-{userId}");
+        RoomDirectory = roomDirectory;
+        _settings = settings;
+        _routes = routes;
+        _host = host;
+        _log = log;
+        _who = who;
+        _lastFrameTicks = Stopwatch.GetTimestamp();
+        _rateLimiter = new RateLimiter(settings.RateLimit, _lastFrameTicks);
+    }
+
+    public long UserId => Player.UserId;
+
+    public PlayerInfo Player { get; set; }
+
+    public GameServerSettings Settings => _settings;
+
+    public IActorRef RoomDirectory { get; }
+
+    public IDictionary<string, IActorRef?> Rooms => _rooms ??= new(StringComparer.Ordinal);
+
+    /// <summary>True once the session asked its host to close; nothing more is dispatched.</summary>
+    public bool IsClosing { get; private set; }
+
+    IActorRef IClientSession.Self => _host.Self;
+
+    IActorRef IClientSession.Registry => _host.Registry;
+
+    /// <summary>Greets the player: the first frame on every connection.</summary>
+    public void Start() => _host.Send(ServerFrames.Welcome(UserId, _settings.MaxPayload, ServerVersion.Current));
+
+    public void Send(EncodedFrame frame) => _host.Send(frame);
+
+    /// <summary>A frame the transport decoded: a request, or the error that ends the connection.</summary>
+    public void OnFrame(Decoded decoded)
+    {
+        if (IsClosing)
+        {
+            return; // The stream is no longer trusted once we decided to close.
+        }
+
+        _lastFrameTicks = Stopwatch.GetTimestamp();
+        if (decoded.Envelope is { } request)
+        {
+            OnRequest(request, decoded.FrameBytes);
+        }
+        else if (decoded.Error is { } error)
+        {
+            _log.Info("{0} sent a bad frame: {1} ({2}); disconnecting", _who, error.Code.ToWire(), error.Detail);
+            Close(CloseReason.ProtocolError, error);
+        }
+    }
+
+    /// <summary>The room accepted this player's JOIN; <paramref name="reply"/> is the JOINED frame.</summary>
+    public void OnJoined(string room, IActorRef roomActor, EncodedFrame reply)
+    {
+        Rooms[room] = roomActor;
+        Send(reply);
+        DispatchWaitingFor(room);
+    }
+
+    /// <summary>The room refused this player's JOIN; <paramref name="reply"/> is the ERROR frame.</summary>
+    public void OnJoinRefused(string room, EncodedFrame reply)
+    {
+        _rooms?.Remove(room);
+        Send(reply);
+        DispatchWaitingFor(room);
+    }
+
+    /// <summary>
+    /// Closes the session if no frame completed within the idle timeout; otherwise returns how
+    /// long until it could next expire (one timer per connection, re-armed at most once per
+    /// timeout period rather than per frame).
+    /// </summary>
+    public TimeSpan? CheckIdle()
+    {
+        if (IsClosing)
+        {
+            return null;
+        }
+
+        var idle = Stopwatch.GetElapsedTime(_lastFrameTicks);
+        if (idle < _settings.IdleTimeout)
+        {
+            return _settings.IdleTimeout - idle;
+        }
+
+        _log.Info("{0} completed no frame for {1}; disconnecting", _who, _settings.IdleTimeout);
+        var seconds = _settings.IdleTimeout.TotalSeconds;
+        Close(CloseReason.IdleTimeout, new ProtocolError(
+            ErrorCode.IdleTimeout, $"no complete frame for {seconds:0.#} s; send PING more often than every {seconds:0.#} s"));
+        return null;
+    }
+
+    void IClientSession.DeferUntilJoinAnswered(string room, Envelope request)
+    {
+        _waitingForJoin ??= new(StringComparer.Ordinal);
+        if (!_waitingForJoin.TryGetValue(room, out var waiting))
+        {
+            _waitingForJoin[room] = waiting = new Queue<Envelope>();
+        }
+
+        // A JOIN is answered within a few actor hops; this bound only matters if the room stalls,
+        // and keeps a client from parking unbounded requests here meanwhile.
+        if (waiting.Count >= _settings.RateLimit.MessageBurst)
+        {
+            var error = new ProtocolError(ErrorCode.RateLimited, $"too many requests for room \"{room}\" while joining it");
+            Send(ServerFrames.Error(error, request.Id));
+            return;
+        }
+
+        waiting.Enqueue(request);
+    }
+
+    private void OnRequest(Envelope request, int frameBytes)
+    {
+        switch (_rateLimiter.Check(frameBytes, _lastFrameTicks))
+        {
+            case RateDecision.Allowed:
+                Dispatch(request);
+                break;
+            case RateDecision.Dropped:
+                Send(ServerFrames.Error(RateLimitError("the frame was dropped"), request.Id));
+                break;
+            case RateDecision.Disconnect:
+                _log.Warning("{0} stayed over the rate limit for {1}; disconnecting", _who, _settings.RateLimit.DisconnectAfter);
+                Close(CloseReason.RateLimited, RateLimitError($"still over the limit after {_settings.RateLimit.DisconnectAfter.TotalSeconds:0.#} s; disconnecting"));
+                break;
+        }
+    }
+
+    private ProtocolError RateLimitError(string outcome) => new(
+        ErrorCode.RateLimited,
+        $"over {_settings.RateLimit.MessagesPerSecond} frames/s or {_settings.RateLimit.BytesPerSecond} bytes/s: {outcome}");
+
+    private void Dispatch(Envelope request)
+    {
+        if (!_routes.TryDispatch(this, request))
+        {
+            _log.Debug("{0}: unknown command {1}", _who, request.Cmd);
+            var error = new ProtocolError(ErrorCode.UnknownCmd, $"unknown command \"{request.Cmd}\"");
+            Send(ServerFrames.Error(error, request.Id));
+        }
+    }
+
+    /// <summary>The requests about <paramref name="room"/> that waited for its JOIN, now in order; a JOIN among them waits again.</summary>
+    private void DispatchWaitingFor(string room)
+    {
+        if (_waitingForJoin is not null && _waitingForJoin.Remove(room, out var waiting))
+        {
+            foreach (var request in waiting)
+            {
+                if (IsClosing)
+                {
+                    return;
+                }
+
+                Dispatch(request);
+            }
+        }
+    }
+
+    private void Close(CloseReason reason, ProtocolError error)
+    {
+        IsClosing = true;
+        _host.Close(reason, error);
+    }
+}

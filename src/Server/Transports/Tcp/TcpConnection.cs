@@ -1,0 +1,111 @@
+using System.Net;
+using ActorGameServer.Protocol;
+using ActorGameServer.Server.Sessions;
+using Akka.Actor;
+using Akka.IO;
+
+namespace ActorGameServer.Server.Transports.Tcp;
+
+/// <summary>
+/// A player on TCP: Akka.IO's connection actor, which the client actor registers with, so
+/// Akka.IO's events arrive in that actor's mailbox directly (no hop of ours per frame). The wire
+/// is a byte stream of length-prefixed frames: received bytes go through a
+/// <see cref="FrameDecoder"/>, and each write is one buffer of length-prefixed frames,
+/// acknowledged by Akka.IO.
+/// </summary>
+public sealed class TcpConnection : IClientConnection
+{
+    /// <summary>Akka.IO acknowledges each write with this once the bytes reached the socket.</summary>
+    private sealed class WriteAck : Akka.IO.Tcp.Event
+    {
+        public static readonly WriteAck Instance = new();
+    }
+
+    private readonly IActorRef _connection;
+    private readonly FrameDecoder _decoder;
+    private (CloseReason, string) _closedBy = (CloseReason.ConnectionLost, "");
+
+    /// <param name="connection">Akka.IO's actor for the accepted connection.</param>
+    public TcpConnection(IActorRef connection, EndPoint remote, int maxPayload, int maxJsonDepth)
+    {
+        _connection = connection;
+        Remote = remote;
+        ClientAddress = AddressOf(remote);
+        _decoder = new FrameDecoder(maxPayload, maxJsonDepth);
+    }
+
+    public string Transport => "tcp";
+
+    /// <summary>Akka.IO's actor for this connection.</summary>
+    internal IActorRef ConnectionActor => _connection;
+
+    public EndPoint Remote { get; }
+
+    public IPAddress ClientAddress { get; }
+
+    public (CloseReason Reason, string Detail) ClosedBy => _closedBy;
+
+    public void Start(IActorContext context)
+    {
+        // Death pact both ways: Akka.IO closes the socket if the client actor dies, and the client
+        // actor hears of it (Terminated) if the connection actor dies without telling it.
+        _connection.Tell(new Akka.IO.Tcp.Register(context.Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
+        context.Watch(_connection);
+    }
+
+    public ConnectionEvent Interpret(object message)
+    {
+        switch (message)
+        {
+            case Akka.IO.Tcp.Received received:
+                _decoder.Feed(received.Data.ToReadOnlySpan());
+                return ConnectionEvent.Received;
+            case WriteAck:
+                return ConnectionEvent.Written;
+            case Akka.IO.Tcp.CommandFailed:
+                return ConnectionEvent.WriteFailed;
+            case Akka.IO.Tcp.ConnectionClosed closed:
+                _closedBy = closed switch
+                {
+                    Akka.IO.Tcp.PeerClosed or Akka.IO.Tcp.ConfirmedClosed => (CloseReason.ClientClosed, ""),
+                    Akka.IO.Tcp.ErrorClosed error => (CloseReason.ConnectionLost, error.Cause ?? "socket error"),
+                    _ => (CloseReason.ConnectionLost, "reset"),
+                };
+                return ConnectionEvent.Closed;
+            case Terminated terminated when terminated.ActorRef.Equals(_connection):
+                _closedBy = (CloseReason.ConnectionLost, "connection actor stopped");
+                return ConnectionEvent.Closed;
+            default:
+                return ConnectionEvent.None;
+        }
+    }
+
+    public Decoded NextFrame() => _decoder.TryDecode();
+
+    public void Write(IReadOnlyList<EncodedFrame> frames, int bytes)
+    {
+        // One buffer per write, built once: the frames with their length prefixes, back to back.
+        var buffer = new byte[bytes + frames.Count * FrameReader.HeaderSize];
+        var offset = 0;
+        for (var i = 0; i < frames.Count; i++)
+        {
+            offset += frames[i].CopyLengthPrefixedTo(buffer.AsSpan(offset));
+        }
+
+        _connection.Tell(Akka.IO.Tcp.Write.Create(ByteString.FromBytes(buffer), WriteAck.Instance));
+    }
+
+    // A half-close (FIN): the client reads everything we sent, then closes its side.
+    public void Close(CloseReason reason, ErrorCode? error) => _connection.Tell(Akka.IO.Tcp.ConfirmedClose.Instance);
+
+    public void Abort() => _connection.Tell(Akka.IO.Tcp.Abort.Instance);
+
+    public void Release() => _decoder.Dispose();
+
+    /// <summary>The address a cap counts against; an IPv4 client seen through an IPv6 socket counts as itself.</summary>
+    internal static IPAddress AddressOf(EndPoint remote)
+    {
+        var address = remote is IPEndPoint ip ? ip.Address : IPAddress.None;
+        return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    }
+}

@@ -1,0 +1,284 @@
+using System.Buffers;
+using System.Net;
+using System.Net.WebSockets;
+using ActorGameServer.Protocol;
+using ActorGameServer.Server.Sessions;
+using Akka.Actor;
+
+namespace ActorGameServer.Server.Transports.WebSockets;
+
+/// <summary>
+/// A player on WebSocket. Each message, text or binary, carries exactly one JSON envelope; the
+/// server sends each frame as one text message. A receive loop on the HTTP request's task reads
+/// messages into a buffer of at most max-payload + 1 bytes and tells them to the client actor;
+/// writes run one at a time, as the actor asks, and report back when sent. Every way the socket
+/// ends is reported to the actor exactly once, by the receive loop.
+/// </summary>
+public sealed class WebSocketConnection : IClientConnection
+{
+    /// <summary>One whole message arrived.</summary>
+    private sealed record MessageReceived(byte[] Payload);
+
+    /// <summary>A message grew past max-payload; nothing more is read from it.</summary>
+    private sealed record MessageTooLarge(long ReadSoFar);
+
+    private sealed class SendCompleted
+    {
+        public static readonly SendCompleted Instance = new();
+    }
+
+    private sealed class SendFailed
+    {
+        public static readonly SendFailed Instance = new();
+    }
+
+    /// <summary>The socket is gone: the peer's close frame, or an error or abort.</summary>
+    private sealed record Ended(CloseReason Reason, string Detail);
+
+    private readonly WebSocket _socket;
+    private readonly int _maxPayload;
+    private readonly int _maxJsonDepth;
+    private readonly TimeSpan _closeTimeout;
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Set by Start (the actor's first write) or RunAsync (the receive loop), whichever runs first;
+    // both set the same actor.
+    private volatile IActorRef _actor = ActorRefs.Nobody;
+    private object? _received; // What Interpret took in, for NextFrame.
+    private Task _sending = Task.CompletedTask;
+    private (CloseReason, string) _closedBy = (CloseReason.ConnectionLost, "");
+
+    public WebSocketConnection(WebSocket socket, EndPoint remote, IPAddress clientAddress, int maxPayload, int maxJsonDepth, TimeSpan closeTimeout)
+    {
+        _socket = socket;
+        Remote = remote;
+        ClientAddress = clientAddress;
+        _maxPayload = maxPayload;
+        _maxJsonDepth = maxJsonDepth;
+        _closeTimeout = closeTimeout;
+    }
+
+    public string Transport => "websocket";
+
+    public EndPoint Remote { get; }
+
+    public IPAddress ClientAddress { get; }
+
+    public (CloseReason Reason, string Detail) ClosedBy => _closedBy;
+
+    /// <summary>
+    /// Runs for the life of the connection, on the HTTP request: reads messages for
+    /// <paramref name="actor"/> until the socket ends, then waits until the actor has let go of
+    /// the connection, so the request (and with it the TCP connection) ends only after that.
+    /// </summary>
+    public async Task RunAsync(IActorRef actor)
+    {
+        _actor = actor;
+        await ReceiveLoopAsync();
+        await _released.Task;
+    }
+
+    /// <summary>
+    /// Turns away a connection the registry refused: the ERROR frame, then a close with 1013 (try
+    /// again later), waiting at most close-timeout for the client's answer.
+    /// </summary>
+    public async Task RejectAsync(ProtocolError error)
+    {
+        using var timeout = new CancellationTokenSource(_closeTimeout);
+        try
+        {
+            await _socket.SendAsync(ServerFrames.Error(error).Json, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+            await _socket.CloseAsync(TryAgainLater, error.Code.ToWire(), timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    // The actor may write (WELCOME) before the request learns it was admitted: its completions
+    // must reach the actor from the first write on.
+    public void Start(IActorContext context) => _actor = context.Self;
+
+    public ConnectionEvent Interpret(object message)
+    {
+        switch (message)
+        {
+            case MessageReceived or MessageTooLarge:
+                _received = message;
+                return ConnectionEvent.Received;
+            case SendCompleted:
+                return ConnectionEvent.Written;
+            case SendFailed:
+                return ConnectionEvent.WriteFailed;
+            case Ended ended:
+                _closedBy = (ended.Reason, ended.Detail);
+                return ConnectionEvent.Closed;
+            default:
+                return ConnectionEvent.None;
+        }
+    }
+
+    public Decoded NextFrame()
+    {
+        var received = _received;
+        _received = null;
+        switch (received)
+        {
+            case MessageReceived message:
+                var parsed = EnvelopeParser.Parse(message.Payload, _maxJsonDepth);
+                // Counted as the same frame on TCP would be, so the rate limits mean the same on both.
+                return new Decoded(parsed.Envelope, parsed.Error) { FrameBytes = FrameReader.HeaderSize + message.Payload.Length };
+            case MessageTooLarge tooLarge:
+                return new Decoded(null, new ProtocolError(
+                    ErrorCode.FrameTooLarge, $"message of more than {tooLarge.ReadSoFar - 1} bytes is larger than the maximum of {_maxPayload} bytes"));
+            default:
+                return Decoded.NeedMoreData;
+        }
+    }
+
+    public void Write(IReadOnlyList<EncodedFrame> frames, int bytes) => _sending = SendAsync(frames);
+
+    public void Close(CloseReason reason, ErrorCode? error)
+    {
+        var (status, description) = CloseStatusFor(reason, error);
+        _sending = CloseOutputAsync(status, description);
+    }
+
+    // The receive loop's pending read fails at once and reports Ended.
+    public void Abort() => _socket.Abort();
+
+    public void Release()
+    {
+        if (_socket.State == WebSocketState.CloseReceived)
+        {
+            // The client closed first: answer its close frame, then let the request end.
+            _ = AnswerCloseThenReleaseAsync();
+            return;
+        }
+
+        if (_socket.State != WebSocketState.Closed)
+        {
+            _socket.Abort(); // The actor stopped for a reason of its own (a bug): the socket must not outlive it.
+        }
+
+        _released.TrySetResult();
+    }
+
+    /// <summary>The WebSocket close status for why the server closes, so browsers see the reason too.</summary>
+    internal static (WebSocketCloseStatus Status, string Description) CloseStatusFor(CloseReason reason, ErrorCode? error) => (reason, error) switch
+    {
+        (_, ErrorCode.FrameTooLarge) => (WebSocketCloseStatus.MessageTooBig, "frame_too_large"),
+        (_, ErrorCode.BadUtf8) => (WebSocketCloseStatus.InvalidPayloadData, "bad_utf8"),
+        (_, { } code) => (WebSocketCloseStatus.PolicyViolation, code.ToWire()),
+        (CloseReason.Shutdown, _) => (WebSocketCloseStatus.EndpointUnavailable, "shutdown"),
+        (CloseReason.ServerError, _) => (WebSocketCloseStatus.InternalServerError, "server_error"),
+        _ => (WebSocketCloseStatus.NormalClosure, ""),
+    };
+
+    private async Task ReceiveLoopAsync()
+    {
+        // One buffer per connection, reused for every message: max-payload + 1 bytes, so the byte
+        // after the maximum is where an oversized message shows itself. Nothing larger is ever held.
+        var limit = _maxPayload + 1;
+        var buffer = ArrayPool<byte>.Shared.Rent(limit);
+        var tooLarge = false;
+        try
+        {
+            while (true)
+            {
+                var count = 0;
+                ValueWebSocketReceiveResult result;
+                do
+                {
+                    // After an oversized message the connection is closing: what still arrives is
+                    // read over the same bytes and dropped, until the client's close frame.
+                    var into = tooLarge ? buffer.AsMemory(0, limit) : buffer.AsMemory(count, limit - count);
+                    result = await _socket.ReceiveAsync(into, CancellationToken.None);
+                    if (result.MessageType == WebSocketMessageType.Close)
+                    {
+                        _actor.Tell(new Ended(CloseReason.ClientClosed, DescribeClientClose()));
+                        return;
+                    }
+
+                    count += result.Count;
+                    if (!tooLarge && count > _maxPayload)
+                    {
+                        tooLarge = true;
+                        _actor.Tell(new MessageTooLarge(count));
+                    }
+                }
+                while (!result.EndOfMessage);
+
+                if (!tooLarge)
+                {
+                    _actor.Tell(new MessageReceived(buffer.AsSpan(0, count).ToArray()));
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            _actor.Tell(new Ended(CloseReason.ConnectionLost, e.Message));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private string DescribeClientClose() =>
+        _socket.CloseStatus is { } status ? $"close status {(int)status}{(string.IsNullOrEmpty(_socket.CloseStatusDescription) ? "" : $" {_socket.CloseStatusDescription}")}" : "";
+
+    private async Task SendAsync(IReadOnlyList<EncodedFrame> frames)
+    {
+        try
+        {
+            // The actor leaves the list untouched until it hears SendCompleted.
+            for (var i = 0; i < frames.Count; i++)
+            {
+                await _socket.SendAsync(frames[i].Json, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+            }
+
+            _actor.Tell(SendCompleted.Instance);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            _actor.Tell(SendFailed.Instance);
+        }
+    }
+
+    private async Task CloseOutputAsync(WebSocketCloseStatus status, string description)
+    {
+        try
+        {
+            // The actor's close-timeout aborts the socket if the client never answers; this bound
+            // only keeps the send of the close frame itself from hanging on a client that stopped reading.
+            using var timeout = new CancellationTokenSource(_closeTimeout);
+            await _socket.CloseOutputAsync(status, description, timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    private async Task AnswerCloseThenReleaseAsync()
+    {
+        try
+        {
+            await _sending; // A write may still be on its way; a close frame must not interleave with it.
+            using var timeout = new CancellationTokenSource(_closeTimeout);
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            _socket.Abort();
+        }
+        finally
+        {
+            _released.TrySetResult();
+        }
+    }
+
+    // RFC 6455's registry: 1013 Try Again Later (not in the WebSocketCloseStatus enum).
+    private const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
+}
