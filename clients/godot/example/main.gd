@@ -6,12 +6,16 @@ extends Node2D
 ##   dotnet run --project src/Server -c Release
 ##   godot --path clients/godot -- --name=alice
 ##   godot --path clients/godot -- --name=bob
-## Other user arguments: --host=ADDRESS --port=N --room=NAME
+## Other user arguments: --host=ADDRESS --port=N --room=NAME, or --url=ws://HOST:9301/ws to
+## connect over WebSocket. A web (HTML5) export has no TCP and no command line: it uses WEB_URL.
 
 const SPEED := 240.0
 const SQUARE := Vector2(32, 32)
 ## Seconds between two position relays while moving (20 Hz). Standing still sends nothing.
 const SEND_INTERVAL := 0.05
+## Where a web export connects: the server's WebSocket endpoint on the same machine. Serve the
+## export from another host and this becomes "wss://your.server/ws" (an https page needs wss).
+const WEB_URL := "ws://127.0.0.1:9301/ws"
 
 var room := "demo"
 var player_name := "player"
@@ -27,6 +31,8 @@ var _position_dirty := true
 
 
 func _ready() -> void:
+	if OS.has_feature("web"):
+		client.url = WEB_URL
 	_read_command_line()
 	my_position = Vector2(randf_range(60, 740), randf_range(100, 540))
 	client.connected.connect(func(): _show("connected, waiting for WELCOME"))
@@ -41,7 +47,7 @@ func _ready() -> void:
 	client.server_error.connect(func(code, detail, _id): _show("server error %s: %s" % [code, detail]))
 	client.client_error.connect(func(code, detail): _show("not sent (%s): %s" % [code, detail]))
 	client.shutdown.connect(func(reason, after_ms): _show("server shutting down (%s), back in %d ms" % [reason, after_ms]))
-	_show("connecting to %s:%d" % [client.host, client.port])
+	_show("connecting to %s" % (client.url if client.url != "" else "%s:%d" % [client.host, client.port]))
 	client.connect_to_server()
 
 
@@ -59,6 +65,8 @@ func _read_command_line() -> void:
 				client.host = parts[1]
 			"port":
 				client.port = int(parts[1])
+			"url":
+				client.url = parts[1]
 
 
 func _process(delta: float) -> void:

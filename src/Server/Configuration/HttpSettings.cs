@@ -40,7 +40,14 @@ public sealed record HttpSettings
     /// <summary>Whether a request from <paramref name="peer"/> may say who the client really is.</summary>
     public bool IsTrustedProxy(IPAddress peer) => TrustedProxies.Any(network => network.Contains(peer));
 
-    /// <summary>Whether a page from <paramref name="origin"/> may connect (no Origin header: not a browser, always allowed).</summary>
-    public bool IsOriginAllowed(string? origin) =>
-        AllowedOrigins.Count == 0 || string.IsNullOrEmpty(origin) || AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Whether a page from <paramref name="origin"/> may connect: any page when no origins are
+    /// listed; otherwise a listed one, or a page this listener served itself (the playground),
+    /// whose origin names the same host as the request. No Origin header: not a browser, allowed.
+    /// </summary>
+    public bool IsOriginAllowed(string? origin, string requestHost) =>
+        AllowedOrigins.Count == 0 ||
+        string.IsNullOrEmpty(origin) ||
+        AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase) ||
+        (Uri.TryCreate(origin, UriKind.Absolute, out var page) && string.Equals(page.Authority, requestHost, StringComparison.OrdinalIgnoreCase));
 }

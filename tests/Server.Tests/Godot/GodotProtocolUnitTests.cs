@@ -3,8 +3,9 @@ using Xunit.Abstractions;
 namespace ActorGameServer.Server.Tests.Godot;
 
 /// <summary>
-/// The Godot addon's protocol.gd and backoff.gd in a real Godot 3 engine without a server: the
-/// cases a live server rarely produces, such as a frame that arrives one byte at a time.
+/// The Godot addon's protocol.gd, tcp_transport.gd and backoff.gd in a real Godot 3 engine without
+/// a server: the cases a live server rarely produces, such as a frame that arrives one byte at a
+/// time, and the message-based path that TCP and WebSocket share, over a fake transport.
 /// </summary>
 public sealed class GodotProtocolUnitTests(ITestOutputHelper output)
 {
@@ -28,6 +29,13 @@ public sealed class GodotProtocolUnitTests(ITestOutputHelper output)
         "ok: utf8_size counts UTF-8 bytes, not characters (10)",
         "ok: a request without a connection is refused with not_connected",
         "ok: ids are encoded as JSON integers",
+        "ok: nothing happens until the transport opens",
+        "ok: an open message transport gives connected, then one event per message",
+        "ok: a request goes out as one JSON text without a length prefix",
+        "ok: request_text builds the envelope send_command sends",
+        "ok: a message that arrived with the close comes before disconnected",
+        "ok: a transport's own failure is the disconnect reason",
+        "ok: a transport that closes before opening could not connect",
         "ok: delays double from min_ms up to max_ms, each with at most 50% jitter off",
         "ok: reset() starts again from min_ms",
         "ok: SHUTDOWN's reconnect_after_ms is waited for once, plus a little jitter, then backoff goes on",

@@ -1,8 +1,10 @@
-# The Godot addon's protocol.gd and backoff.gd on their own, no server: framing of bytes that
-# trickle in, decoding of every push into its event, and the reconnect delays. Prints one
-# "ok: ..." or "FAIL: ..." line per check, then "done: N failure(s)" (see ping_client.gd for why).
+# The Godot addon's protocol.gd, tcp_transport.gd and backoff.gd on their own, no server: TCP
+# framing of bytes that trickle in, decoding of every push into its event, requests and events
+# over a transport that moves whole messages (as WebSocket does), and the reconnect delays.
+# Prints one "ok: ..." or "FAIL: ..." line per check, then "done: N failure(s)" (see
+# ping_client.gd for why).
 #
-# Run: godot3-server -s protocol_unit.gd   (protocol.gd and backoff.gd beside it, under addons/)
+# Run: godot3-server -s protocol_unit.gd   (the addon's scripts beside it, under addons/)
 extends SceneTree
 
 var failures := 0
@@ -32,6 +34,34 @@ class TricklePeer:
 			over_reads += 1
 
 
+# A transport that moves whole messages, as websocket_transport.gd does: what the test puts in
+# `incoming` comes out of the next poll(), and what protocol.gd sends lands in `sent`.
+class MessageTransport:
+	var failure = ""
+	var opened = false
+	var closed = false
+	var incoming = []
+	var sent = []
+
+	func poll():
+		var texts = incoming
+		incoming = []
+		return texts
+
+	func is_open():
+		return opened and not closed
+
+	func is_closed():
+		return closed
+
+	func send_text(text):
+		sent.append(text)
+		return OK
+
+	func close():
+		closed = true
+
+
 func _init():
 	var completed = run()
 	check(typeof(completed) == TYPE_BOOL and completed, "every check ran (none cut short by a script error)")
@@ -52,18 +82,21 @@ func _idle(_delta):
 func run() -> bool:
 	var base = get_script().resource_path.get_base_dir().plus_file("addons/actor_game_server/")
 	var protocol_script = load(base + "protocol.gd")
+	var tcp_script = load(base + "tcp_transport.gd")
 	var backoff_script = load(base + "backoff.gd")
-	if protocol_script == null or backoff_script == null:
-		check(false, "protocol.gd and backoff.gd load from %s" % base)
+	if protocol_script == null or tcp_script == null or backoff_script == null:
+		check(false, "protocol.gd, tcp_transport.gd and backoff.gd load from %s" % base)
 		return true
-	framing(protocol_script.new())
+	framing(tcp_script.new())
 	decoding(protocol_script.new())
 	sending(protocol_script.new())
+	messages(protocol_script.new())
 	backoff(backoff_script.new())
 	return true
 
 
-func framing(protocol):
+# The TCP transport's read_frame, fed by a TricklePeer.
+func framing(transport):
 	var frames = ["{\"cmd\":\"PONG\",\"message\":1}", "{\"cmd\":\"PONG\",\"message\":\"héllo ✓ 🎮\"}", "{\"cmd\":\"PONG\",\"message\":{\"x\":1.5}}"]
 	var peer = TricklePeer.new()
 	var ends = []
@@ -77,7 +110,7 @@ func framing(protocol):
 	var early_or_late = 0
 	for delivered in range(1, ends[-1] + 1):
 		peer.delivered = delivered
-		var text = protocol.read_frame(peer)
+		var text = transport.read_frame(peer)
 		if text != null:
 			got.append(text)
 			if ends.find(delivered) != got.size() - 1:
@@ -93,7 +126,7 @@ func framing(protocol):
 	peer.buffer.seek(0)
 	got = []
 	for i in range(frames.size() + 1):
-		var text = protocol.read_frame(peer)
+		var text = transport.read_frame(peer)
 		if text != null:
 			got.append(text)
 	check(to_json(got) == to_json(frames) and peer.over_reads == 0, "frames that arrive together are read one per call (%s)" % str(got))
@@ -135,6 +168,54 @@ func sending(protocol):
 	check(id == -1 and protocol.last_error_code == "not_connected", "a request without a connection is refused with not_connected (%s)" % protocol.last_error_detail)
 	var text = protocol.encode({"cmd": "DIRECT", "message": {"to": 7}})
 	check(text.find("\"to\":7") >= 0, "ids are encoded as JSON integers (%s)" % text)
+
+
+# The message-based path both transports share: whole envelopes in, events out; requests out as
+# JSON text with no length prefix; the envelopes that arrived before a close come before the
+# disconnected event.
+func messages(protocol):
+	var transport = MessageTransport.new()
+	protocol.attach(transport)
+	check(protocol.poll().size() == 0 and not protocol.is_connected_to_server(), "nothing happens until the transport opens")
+
+	transport.opened = true
+	transport.incoming = ["{\"cmd\":\"WELCOME\",\"message\":{\"user_id\":7,\"max_payload\":4000,\"version\":\"0.1.0\"}}"]
+	var types = _types(protocol.poll())
+	check(to_json(types) == to_json(["connected", "welcome"]) and protocol.max_payload == 4000, "an open message transport gives connected, then one event per message (%s)" % str(types))
+
+	var id = protocol.join("lobby")
+	var parsed = JSON.parse(transport.sent[-1] if transport.sent.size() > 0 else "")
+	var request = parsed.result if parsed.error == OK else null
+	check(id >= 1 and transport.sent.size() == 1 and transport.sent[0].begins_with("{") and typeof(request) == TYPE_DICTIONARY and request.get("cmd") == "JOIN" and request.get("id") == id and to_json(request.get("message")) == to_json({"room": "lobby"}), "a request goes out as one JSON text without a length prefix (%s)" % str(transport.sent))
+	check(transport.sent.size() == 1 and protocol.request_text("JOIN", {"room": "lobby"}, id) == transport.sent[0], "request_text builds the envelope send_command sends (%s)" % protocol.request_text("JOIN", {"room": "lobby"}, id))
+
+	transport.incoming = ["{\"cmd\":\"SHUTDOWN\",\"message\":{\"reason\":\"bye\",\"reconnect_after_ms\":10}}"]
+	transport.closed = true
+	var events = protocol.poll()
+	types = _types(events)
+	check(to_json(types) == to_json(["shutdown", "disconnected"]) and events[-1].get("reason") == "connection lost" and not protocol.is_open(), "a message that arrived with the close comes before disconnected (%s)" % str(events))
+
+	transport = MessageTransport.new()
+	protocol.attach(transport)
+	transport.opened = true
+	protocol.poll()
+	transport.closed = true
+	transport.failure = "the server closed the WebSocket with code 1009 (too big)"
+	events = protocol.poll()
+	check(events.size() == 1 and events[0].get("reason") == transport.failure, "a transport's own failure is the disconnect reason (%s)" % str(events))
+
+	transport = MessageTransport.new()
+	protocol.attach(transport)
+	transport.closed = true
+	events = protocol.poll()
+	check(events.size() == 1 and events[0].get("reason") == "could not connect" and protocol.hello("x") == -1, "a transport that closes before opening could not connect (%s)" % str(events))
+
+
+func _types(events):
+	var types = []
+	for event in events:
+		types.append(event.get("type"))
+	return types
 
 
 func backoff(delays):

@@ -5,13 +5,17 @@ extends Node
 ## keep the connection alive and measure the round trip, and turns every frame from the server
 ## into a signal. Godot 4; the protocol itself lives in protocol.gd, which Godot 3 can use too.
 ##
+## It speaks TCP to host:port, or WebSocket (Godot's WebSocketPeer) to url when url is set: an
+## HTML5 export has no raw TCP, so a web build must use url ("wss://..." from an HTTPS page).
+## Everything else (requests, signals, heartbeat, reconnects) is the same over both.
+##
 ## Every (re)connection gets a new user_id and starts in no room: send hello() and join() from
 ## the `welcome` signal, so that they are sent again after every reconnect.
 
 const Protocol = preload("protocol.gd")
 const Backoff = preload("backoff.gd")
 
-## The TCP connection is up (WELCOME follows).
+## The connection is up: TCP connected, or the WebSocket handshake done (WELCOME follows).
 signal connected
 ## The connection ended, or an attempt failed. A reconnect follows if auto_reconnect is on.
 signal disconnected(reason: String)
@@ -43,6 +47,9 @@ signal shutdown(reason: String, reconnect_after_ms: int)
 
 @export var host: String = "127.0.0.1"
 @export var port: int = 9300
+## A ws:// or wss:// URL of the server's WebSocket endpoint, e.g. "ws://127.0.0.1:9301/ws". When
+## set, the client connects over WebSocket and host and port are not used.
+@export var url: String = ""
 ## Connect as soon as the node enters the tree.
 @export var connect_on_ready: bool = false
 @export var auto_reconnect: bool = true
@@ -80,10 +87,14 @@ func _exit_tree() -> void:
 	_protocol.close()
 
 
-## Connects (to new_host/new_port when given) and stays connected until close().
-func connect_to_server(new_host: String = "", new_port: int = 0) -> Error:
-	if new_host != "":
-		host = new_host
+## Connects and stays connected until close(). address is a host for TCP (with new_port, or the
+## port property), or a ws:// or wss:// URL for WebSocket; empty keeps url, or host and port.
+func connect_to_server(address: String = "", new_port: int = 0) -> Error:
+	if address.begins_with("ws://") or address.begins_with("wss://"):
+		url = address
+	elif address != "":
+		host = address
+		url = ""
 	if new_port > 0:
 		port = new_port
 	_want_connected = true
@@ -102,7 +113,7 @@ func close() -> void:
 		disconnected.emit("closed by the client")
 
 
-## True once the TCP connection is up; WELCOME may still be on its way.
+## True once the connection is up; WELCOME may still be on its way.
 func is_online() -> bool:
 	return _protocol.is_connected_to_server()
 
@@ -163,11 +174,16 @@ func _process(_delta: float) -> void:
 func _open() -> Error:
 	_reconnect_at_ms = -1
 	_connect_started_ms = _protocol.ticks_msec()
-	var error: Error = _protocol.open(host, port)
+	var error: Error = _protocol.open_url(url) if url != "" else _protocol.open(host, port)
 	if error != OK:
 		_protocol.close()
-		_lost("could not start connecting to %s:%d (error %d)" % [host, port, error])
+		_lost("could not start connecting to %s (error %d)" % [_address(), error])
 	return error
+
+
+## Where the client connects, for messages: the URL, or host:port.
+func _address() -> String:
+	return url if url != "" else "%s:%d" % [host, port]
 
 
 func _keep_alive() -> void:
@@ -177,7 +193,7 @@ func _keep_alive() -> void:
 	if not _protocol.is_connected_to_server():
 		if connect_timeout > 0 and now - _connect_started_ms > connect_timeout * 1000:
 			_protocol.close()
-			_lost("could not connect to %s:%d within %.1f s" % [host, port, connect_timeout])
+			_lost("could not connect to %s within %.1f s" % [_address(), connect_timeout])
 		return
 	if heartbeat_interval <= 0:
 		return

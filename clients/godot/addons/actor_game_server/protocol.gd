@@ -1,9 +1,10 @@
-# The ActorGameServer wire protocol over one StreamPeerTCP: framing, JSON, request ids, commands,
-# and pushes decoded into event dictionaries. No nodes, signals or timers, so it runs unchanged on
-# Godot 4 (GameClient wraps it) and on Godot 3.2 (the headless end-to-end test drives it directly).
+# The ActorGameServer protocol over one connection: JSON, request ids, commands, and pushes
+# decoded into event dictionaries. No nodes, signals or timers, so it runs unchanged on Godot 4
+# (GameClient wraps it) and on Godot 3.2 (the headless end-to-end tests drive it directly).
 #
 #     var protocol = preload("protocol.gd").new()
-#     protocol.open("127.0.0.1", 9300)
+#     protocol.open("127.0.0.1", 9300)           # TCP, or:
+#     protocol.open_url("ws://127.0.0.1:9301/ws")  # WebSocket (ws:// or wss://), for HTML5 exports
 #     # every frame:
 #     for event in protocol.poll():
 #         match event["type"]:
@@ -16,8 +17,11 @@
 # - Every API that differs between the versions (JSON, ticks, byte arrays, ClassDB) is reached
 #   through `call` or an untyped variable, so both parsers accept the file and the right name is
 #   picked at run time.
-# - StreamPeerTCP's reads block until every requested byte has arrived, so a frame is read only
-#   once get_available_bytes() covers it: first the 4-byte length, then the whole payload.
+# - The protocol is the same over TCP and WebSocket except for how envelopes are cut apart, so
+#   this file works on whole envelopes (JSON texts: request_text() builds one, decode() reads one)
+#   and a transport moves them: tcp_transport.gd adds and strips the 4-byte length prefix,
+#   websocket_transport.gd sends each as one WebSocket message. One copy of the commands and
+#   events serves both; attach() takes any object that answers the transport calls.
 # - Godot's JSON turns every number into a float: every id a caller sees went through int().
 
 # Events returned by poll(), one dictionary each, "type" plus the fields listed:
@@ -38,25 +42,24 @@
 #   shutdown       {reason, reconnect_after_ms}
 #   unknown        {cmd, message, id}              a command this client does not know yet
 
+const TcpTransport = preload("tcp_transport.gd")
+const WebSocketTransport = preload("websocket_transport.gd")
+
 # What the server advertises in WELCOME; used until WELCOME says otherwise.
 const DEFAULT_MAX_PAYLOAD = 5000
-# A length prefix above this from the server means the stream is out of step: better to drop the
-# connection than to wait for megabytes that will never make sense.
-const MAX_INCOMING_FRAME = 1048576
 
 var max_payload = DEFAULT_MAX_PAYLOAD
 # Why the last send refused to send: "", "not_connected" or "frame_too_large".
 var last_error_code = ""
 var last_error_detail = ""
-# ticks_msec() when the last complete frame arrived; GameClient uses it to spot a dead link.
+# ticks_msec() when the last complete envelope arrived; GameClient uses it to spot a dead link.
 var last_received_ms = 0
 
 var _godot4 = false
 var _json = null
 var _ticks = null
-var _peer = null
+var _transport = null
 var _was_connected = false
-var _pending_length = -1
 var _next_id = 1
 var _pings = {}
 
@@ -81,79 +84,68 @@ func ticks_msec():
 	return int(_ticks.call("get_ticks_msec"))
 
 
-# Starts connecting; poll() reports "connected" (or "disconnected") when that is decided.
+# Starts connecting over TCP (the server's port 9300 by default); poll() reports "connected"
+# (or "disconnected") when that is decided.
 func open(host, port):
+	var transport = TcpTransport.new()
+	attach(transport)
+	return transport.open(host, int(port))
+
+
+# Starts connecting over WebSocket to a ws:// or wss:// URL (the server's /ws path); poll()
+# reports "connected" (or "disconnected") when that is decided. The only way out of a browser.
+func open_url(url):
+	var transport = WebSocketTransport.new()
+	attach(transport)
+	return transport.open(url)
+
+
+# Uses transport, already opened or about to be, for everything from now on (see the calls a
+# transport answers in tcp_transport.gd). open() and open_url() come through here.
+func attach(transport):
 	close()
-	_peer = StreamPeerTCP.new()
-	_pending_length = -1
+	_transport = transport
 	_pings.clear()
 	max_payload = DEFAULT_MAX_PAYLOAD
-	return _peer.connect_to_host(host, int(port))
 
 
 func close():
-	if _peer != null:
-		_peer.disconnect_from_host()
-	_peer = null
+	if _transport != null:
+		_transport.close()
+	_transport = null
 	_was_connected = false
 
 
 func is_open():
-	return _peer != null
+	return _transport != null
 
 
 func is_connected_to_server():
-	return _peer != null and _was_connected
+	return _transport != null and _was_connected
 
 
-# Reads every complete frame that has arrived and returns the events, in arrival order. Call it
-# every frame: Godot 4's StreamPeerTCP only updates its status in poll().
+# Reads every envelope that has arrived and returns the events, in arrival order. Call it every
+# frame: no transport moves a byte or notices a close outside its poll().
 func poll():
 	var events = []
-	if _peer == null:
+	if _transport == null:
 		return events
-	if _peer.has_method("poll"):
-		_peer.call("poll")  # Godot 4 only; Godot 3.2 updates the status by itself.
-	var status = _peer.get_status()
-	if status == StreamPeerTCP.STATUS_CONNECTING:
-		return events
-	if status != StreamPeerTCP.STATUS_CONNECTED:
-		var reason = "connection lost" if _was_connected else "could not connect"
-		close()
-		events.append({"type": "disconnected", "reason": reason})
-		return events
-	if not _was_connected:
+	var texts = _transport.poll()
+	# An envelope proves the connection opened, even one that closed again in the same poll.
+	if not _was_connected and (_transport.is_open() or texts.size() > 0):
 		_was_connected = true
-		# Relays are small and latency-bound: do not let Nagle hold them back.
-		_peer.set_no_delay(true)
 		last_received_ms = ticks_msec()
 		events.append({"type": "connected"})
-	while _peer != null:
-		var text = read_frame(_peer)
-		if text == null:
-			break
+	for text in texts:
 		last_received_ms = ticks_msec()
 		events.append(decode(text))
-	if _peer == null:
-		events.append({"type": "disconnected", "reason": "the server sent a frame of a bad length"})
+	if _transport.is_closed():
+		var reason = _transport.failure
+		if reason == "":
+			reason = "connection lost" if _was_connected else "could not connect"
+		close()
+		events.append({"type": "disconnected", "reason": reason})
 	return events
-
-
-# One frame's text from peer, or null until the whole of it has arrived. The length, once read,
-# is kept until its payload is complete. Public so the framing can be tested with a fake peer.
-func read_frame(peer):
-	if _pending_length < 0:
-		if peer.get_available_bytes() < 4:
-			return null
-		_pending_length = peer.get_u32()
-		if _pending_length < 1 or _pending_length > MAX_INCOMING_FRAME:
-			close()
-			return null
-	if peer.get_available_bytes() < _pending_length:
-		return null
-	var text = peer.get_utf8_string(_pending_length)
-	_pending_length = -1
-	return text
 
 
 # Sends {"cmd": cmd, "message": message, "id": <new id>} and returns the id (>= 1), or -1 with
@@ -161,15 +153,22 @@ func read_frame(peer):
 func send_command(cmd, message):
 	var id = _next_id
 	_next_id += 1
-	var text = encode({"cmd": cmd, "message": message, "id": id})
-	if not is_connected_to_server():
+	var text = request_text(cmd, message, id)
+	if not is_connected_to_server() or not _transport.is_open():
 		return _refuse("not_connected", "%s was not sent: not connected to the server" % cmd)
 	var size = utf8_size(text)
 	if size > max_payload:
 		# The server would answer frame_too_large and close the connection: refuse it here instead.
 		return _refuse("frame_too_large", "%s was not sent: its frame is %d bytes, the server accepts at most %d" % [cmd, size, max_payload])
-	_peer.put_utf8_string(text)
+	if _transport.send_text(text) != OK:
+		return _refuse("not_connected", "%s was not sent: the connection did not take it" % cmd)
 	return id
+
+
+# One request envelope as JSON text, with no length prefix: what a WebSocket message carries and
+# what follows the prefix on TCP.
+func request_text(cmd, message, id):
+	return encode({"cmd": cmd, "message": message, "id": id})
 
 
 func _refuse(code, detail):
@@ -250,7 +249,8 @@ func utf8_size(text):
 	return untyped.to_utf8().size()
 
 
-# One frame's JSON text to an event dictionary (see the list at the top).
+# One envelope's JSON text (a TCP frame without its length, or one WebSocket message) to an event
+# dictionary (see the list at the top).
 func decode(text):
 	var parsed = parse_json_text(text)
 	var frame = parsed[1]

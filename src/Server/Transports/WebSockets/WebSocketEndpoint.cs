@@ -30,7 +30,7 @@ internal sealed class WebSocketEndpoint(GameServerSettings settings, IActorRef r
         }
 
         var origin = context.Request.Headers.Origin.ToString();
-        if (!settings.Http.IsOriginAllowed(origin))
+        if (!settings.Http.IsOriginAllowed(origin, context.Request.Host.Value ?? ""))
         {
             log.Info("refused a WebSocket from {0}: origin {1} is not in game-server.http.allowed-origins", context.Connection.RemoteIpAddress, origin);
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
