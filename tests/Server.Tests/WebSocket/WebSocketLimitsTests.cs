@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using ActorGameServer.Server.Tests.Http;
 using ActorGameServer.Server.Tests.Support;
 
 namespace ActorGameServer.Server.Tests.WebSockets;
@@ -61,18 +62,12 @@ public sealed class WebSocketLimitsTests
     public async Task A_frame_header_whose_payload_never_comes_is_ended_by_the_idle_timeout()
     {
         await using var server = await TestServer.StartAsync("game-server.idle-timeout = 1s");
-        var (raw, _) = await RawHttpClient.ConnectUpgradedAsync(server.HttpEndPoint);
-        await using var _ = raw;
-        Assert.Equal(0x1, (await raw.ReadFrameAsync())!.Value.Opcode); // WELCOME
+        await using var raw = await RawWebSocket.ConnectWelcomedAsync(server.HttpEndPoint);
 
-        await raw.SendRawAsync(WebSocketHandshake.ClientFrame(0x2, [], declaredLength: 1UL << 62));
+        await raw.SendHeaderOnlyAsync(RawWebSocket.Binary, 1UL << 62);
 
-        var (opcode, payload) = (await raw.ReadFrameAsync())!.Value;
-        Assert.Equal(0x1, opcode);
-        Assert.Equal("idle_timeout", (string?)Json.Parse(System.Text.Encoding.UTF8.GetString(payload))["message"]!["code"]);
-        var (closeOpcode, close) = (await raw.ReadFrameAsync())!.Value;
-        Assert.Equal(0x8, closeOpcode);
-        Assert.Equal((int)WebSocketCloseStatus.PolicyViolation, (close[0] << 8) | close[1]);
+        Assert.Equal("idle_timeout", (string?)Json.Parse(await raw.ReadTextAsync())["message"]!["code"]);
+        Assert.Equal((int)WebSocketCloseStatus.PolicyViolation, await raw.ReadCloseCodeAsync());
         await server.WaitForOnlineCountAsync(0);
     }
 

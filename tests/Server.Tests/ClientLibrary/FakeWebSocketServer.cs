@@ -3,33 +3,21 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using ActorGameServer.Server.Tests.Support;
 
-namespace ActorGameServer.Server.Tests.Support;
+namespace ActorGameServer.Server.Tests.ClientLibrary;
 
 /// <summary>
-/// The HTTP/1.1 upgrade of RFC 6455 written out by hand, for both ends of a test: a raw client
-/// that wants to send bytes no real client would, and a fake server that answers them.
+/// The server side of RFC 6455's HTTP/1.1 upgrade, written out by hand for
+/// <see cref="FakeWebSocketServer"/>. (For a hand-written client, see Http/RawWebSocket.)
 /// </summary>
 public static class WebSocketHandshake
 {
     private const string Guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
-    /// <summary>A fresh random <c>Sec-WebSocket-Key</c>.</summary>
-    public static string NewKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
-
     /// <summary>The <c>Sec-WebSocket-Accept</c> a server must answer <paramref name="key"/> with.</summary>
     public static string AcceptFor(string key) =>
         Convert.ToBase64String(SHA1.HashData(Encoding.ASCII.GetBytes(key + Guid)));
-
-    /// <summary>The GET request that asks <paramref name="server"/> to upgrade <paramref name="path"/> to a WebSocket.</summary>
-    public static byte[] UpgradeRequest(IPEndPoint server, string key, string path = "/ws") => Encoding.ASCII.GetBytes(
-        $"GET {path} HTTP/1.1\r\n" +
-        $"Host: {server}\r\n" +
-        "Upgrade: websocket\r\n" +
-        "Connection: Upgrade\r\n" +
-        $"Sec-WebSocket-Key: {key}\r\n" +
-        "Sec-WebSocket-Version: 13\r\n" +
-        "\r\n");
 
     /// <summary>
     /// Reads an HTTP head (request or response) up to the blank line, byte by byte so nothing
@@ -59,43 +47,6 @@ public static class WebSocketHandshake
         .Where(parts => parts.Length == 2 && parts[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
         .Select(parts => parts[1].Trim())
         .FirstOrDefault();
-
-    /// <summary>
-    /// A WebSocket frame as a client sends it (masked), with any opcode, FIN bit and declared
-    /// length, so tests can send what <see cref="ClientWebSocket"/> never would.
-    /// </summary>
-    /// <param name="declaredLength">The length in the header; defaults to the payload's.</param>
-    public static byte[] ClientFrame(byte opcode, ReadOnlySpan<byte> payload, bool fin = true, ulong? declaredLength = null)
-    {
-        var length = declaredLength ?? (ulong)payload.Length;
-        var frame = new List<byte> { (byte)((fin ? 0x80 : 0) | opcode) };
-        if (length < 126)
-        {
-            frame.Add((byte)(0x80 | (int)length));
-        }
-        else if (length <= ushort.MaxValue)
-        {
-            frame.Add(0x80 | 126);
-            frame.AddRange([(byte)(length >> 8), (byte)length]);
-        }
-        else
-        {
-            frame.Add(0x80 | 127);
-            for (var shift = 56; shift >= 0; shift -= 8)
-            {
-                frame.Add((byte)(length >> shift));
-            }
-        }
-
-        var mask = RandomNumberGenerator.GetBytes(4);
-        frame.AddRange(mask);
-        for (var i = 0; i < payload.Length; i++)
-        {
-            frame.Add((byte)(payload[i] ^ mask[i % 4]));
-        }
-
-        return [.. frame];
-    }
 }
 
 /// <summary>
