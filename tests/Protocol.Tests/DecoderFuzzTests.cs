@@ -40,7 +40,8 @@ public sealed class DecoderFuzzTests
         {
             using var decoder = new FrameDecoder(MaxPayload, 32);
 
-            var results = Streams.DecodeAll(decoder, Streams.Split(Streams.Concat(input.Streams), input.Cuts));
+            var bytes = Streams.Concat(input.Streams);
+            var results = Streams.DecodeAll(decoder, Streams.Split(bytes, input.Cuts));
 
             var firstError = results.FindIndex(r => r.Error is not null);
             if (firstError >= 0)
@@ -52,7 +53,15 @@ public sealed class DecoderFuzzTests
                 Assert.True(decoder.TryDecode().IsNeedMoreData);
             }
 
-            Assert.All(results.Take(firstError >= 0 ? firstError : results.Count), r => Assert.NotNull(r.Envelope));
+            // Each request before the error is exactly the next frame of the input: its length
+            // prefix plus that many bytes, however the input was cut.
+            var offset = 0;
+            foreach (var request in results.Take(firstError >= 0 ? firstError : results.Count))
+            {
+                Assert.Equal(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(offset)) + 4, (uint)request.FrameBytes);
+                offset += request.FrameBytes;
+            }
+
             Assert.InRange(decoder.BufferedBytes, 0, MaxPayload + 3); // After decoding: at most one partial frame.
         });
 

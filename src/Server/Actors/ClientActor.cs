@@ -293,7 +293,11 @@ public sealed class ClientActor : UntypedActor, ISessionHost
 
     private void Abort(CloseReason reason)
     {
-        _closeReason = reason;
+        if (StillOpen)
+        {
+            _closeReason = reason; // Otherwise the reason we were already closing for stays the reason.
+        }
+
         _closeTimeout ??= ScheduleOnce(_settings.CloseTimeout, CloseTimedOut.Instance);
         Become(Closing);
         _connection.Abort();

@@ -36,7 +36,7 @@ public sealed class ClientActorJoinTests(ITestOutputHelper output) : Akka.TestKi
         Assert.Equal("lobby", directory.ExpectMsg<RoomDirectory.Join>().Room);
         // Nothing takes another path to the room: a relay forwarded by the directory could be
         // overtaken by one sent straight to the room after JOINED.
-        directory.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        ExpectNothingElseAtTheDirectory(client, connection, directory);
 
         var room = CreateTestProbe();
         client.Tell(new ClientActor.JoinedRoom("lobby", room.Ref, ServerFrames.Joined("lobby", [Player], null)));
@@ -45,7 +45,7 @@ public sealed class ClientActorJoinTests(ITestOutputHelper output) : Akka.TestKi
         Assert.Equal(client, room.LastSender);
         Receive(client, connection, """{"cmd":"RELAY","message":{"room":"lobby","data":3}}""");
         Assert.Equal("3", room.ExpectMsg<RoomActor.Relay>().Data.ToString());
-        directory.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        ExpectNothingElseAtTheDirectory(client, connection, directory);
     }
 
     [Fact]
@@ -58,22 +58,29 @@ public sealed class ClientActorJoinTests(ITestOutputHelper output) : Akka.TestKi
         Receive(client, connection, """{"cmd":"JOIN","message":{"room":"lobby"},"id":3}""");
         Receive(client, connection, """{"cmd":"RELAY","message":{"room":"lobby","data":"after"}}""");
         Assert.Equal("1", directory.ExpectMsg<RoomDirectory.Join>().Id?.ToString());
-        directory.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        ExpectNothingElseAtTheDirectory(client, connection, directory); // The second JOIN waits for the first.
 
         var first = CreateTestProbe();
         client.Tell(new ClientActor.JoinedRoom("lobby", first.Ref, ServerFrames.Joined("lobby", [Player], Raw("1"))));
         Assert.Equal("2", first.ExpectMsg<RoomActor.Leave>().Id?.ToString());
         Assert.Equal("3", directory.ExpectMsg<RoomDirectory.Join>().Id?.ToString());
-        first.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // The relay waits for the second JOIN.
 
         var second = CreateTestProbe();
         client.Tell(new ClientActor.JoinedRoom("lobby", second.Ref, ServerFrames.Joined("lobby", [Player], Raw("3"))));
         Assert.Equal("\"after\"", second.ExpectMsg<RoomActor.Relay>().Data.ToString());
 
-        // The player saw both JOINEDs and nothing else (no already_in_room, no not_in_room).
+        // The relay waited for the second JOIN and never went to the first room: that room's
+        // probe also answers a JOIN of "other", and a RELAY there is the next thing it hears.
+        Receive(client, connection, """{"cmd":"JOIN","message":{"room":"other"},"id":4}""");
+        Assert.Equal("other", directory.ExpectMsg<RoomDirectory.Join>().Room);
+        client.Tell(new ClientActor.JoinedRoom("other", first.Ref, ServerFrames.Joined("other", [Player], Raw("4"))));
+        Receive(client, connection, """{"cmd":"RELAY","message":{"room":"other","data":"sentinel"}}""");
+        Assert.Equal("\"sentinel\"", first.ExpectMsg<RoomActor.Relay>().Data.ToString());
+
+        // The player saw the JOINEDs and nothing else (no already_in_room, no not_in_room).
         Receive(client, connection, """{"cmd":"PING","message":"end"}""");
         var frames = ReadUntilPong(connection, client);
-        Assert.Equal(["JOINED 1", "JOINED 3", "PONG "], frames.Select(f => $"{f["cmd"]} {f["id"]}"));
+        Assert.Equal(["JOINED 1", "JOINED 3", "JOINED 4", "PONG "], frames.Select(f => $"{f["cmd"]} {f["id"]}"));
     }
 
     [Fact]
@@ -94,7 +101,7 @@ public sealed class ClientActorJoinTests(ITestOutputHelper output) : Akka.TestKi
         Assert.Equal(
             ["ERROR 1 room_full", "ERROR 2 not_in_room", "ERROR 3 not_in_room", "PONG  "],
             frames.Select(f => $"{f["cmd"]} {f["id"]} {(f["message"] as JObject)?["code"]}"));
-        directory.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        ExpectNothingElseAtTheDirectory(client, connection, directory); // Not a second JOIN, nor a request routed around the refusal.
     }
 
     private (TestProbe Connection, IActorRef Client, TestProbe Directory) Start()
@@ -113,6 +120,17 @@ public sealed class ClientActorJoinTests(ITestOutputHelper output) : Akka.TestKi
 
     private static void Receive(IActorRef client, TestProbe connection, string json) =>
         client.Tell(WrittenFrames.Received(json), connection);
+
+    /// <summary>
+    /// A sentinel through the directory: the client is sent a ROOMS request, which goes to the
+    /// directory at once, so the directory's next message must be that listing and nothing else
+    /// the client sent it before. (The probe never answers, so no ROOMS frame is written.)
+    /// </summary>
+    private static void ExpectNothingElseAtTheDirectory(IActorRef client, TestProbe connection, TestProbe directory)
+    {
+        Receive(client, connection, """{"cmd":"ROOMS","message":{},"id":"sentinel"}""");
+        Assert.Equal("\"sentinel\"", directory.ExpectMsg<RoomDirectory.ListRooms>().Id?.ToString());
+    }
 
     /// <summary>Acknowledges every write and collects its frames until a PONG arrives.</summary>
     private static List<JObject> ReadUntilPong(TestProbe connection, IActorRef client)

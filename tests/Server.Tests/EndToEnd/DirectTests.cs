@@ -71,11 +71,17 @@ public sealed class DirectTests : IAsyncLifetime
             var expected = Enumerable.Range(0, count).Select(Data).ToList();
             Assert.All(received.Values, list => Assert.Equal(expected, list));
 
-            // All of them arrived, so the server has handled every DIRECT: a duplicate or a copy to
-            // someone else would already be queued ahead of each sentinel.
-            await target.AssertNothingPendingAsync();
-            await bystander.AssertNothingPendingAsync();
-            await Task.WhenAll(from.Select(s => s.AssertNothingPendingAsync()));
+            // All of them arrived, so the registry has handled every DIRECT: a duplicate or a copy
+            // to someone else would come ahead of a DIRECT sent now, and a leak into the room
+            // ahead of the room's answer to a WHO.
+            await target.AssertNothingPendingFromDirectsAsync(bystander);
+            await bystander.AssertNothingPendingFromDirectsAsync(target);
+            foreach (var sender in from)
+            {
+                await sender.AssertNothingPendingFromDirectsAsync(target); // One at a time: the target sends each sentinel.
+            }
+
+            await Task.WhenAll(from.Append(target).Append(bystander).Select(p => p.AssertNothingPendingFromRoomAsync("shared")));
         }
         finally
         {
@@ -100,6 +106,6 @@ public sealed class DirectTests : IAsyncLifetime
         await sender.RequestAsync("DIRECT", """{"to":1.5,"data":1}""").ExpectErrorAsync("bad_request");
 
         await sender.AssertStillServedAsync();
-        await sender.AssertNothingPendingAsync();
+        await sender.AssertNothingPendingFromDirectsAsync(sender); // Nothing came back to the sender through the registry.
     }
 }

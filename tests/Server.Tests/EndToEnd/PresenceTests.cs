@@ -38,7 +38,7 @@ public sealed class PresenceTests : IAsyncLifetime
 
         Assert.Equal([Joined("lobby", bo, "Bo"), Joined("lobby", anonymous, anonymousName)], (await ada.DrainAsync()).Select(Players.Canon));
         Assert.Equal([Joined("lobby", anonymous, anonymousName)], (await bo.DrainAsync()).Select(Players.Canon));
-        await anonymous.AssertNothingPendingAsync();
+        await anonymous.AssertNothingPendingFromRoomAsync("lobby"); // No PRESENCE about itself.
 
         var who = await bo.WhoAsync("lobby").Soon();
         Assert.Equal(
@@ -67,10 +67,10 @@ public sealed class PresenceTests : IAsyncLifetime
         // The others are told after b's reply, so wait for it rather than drain at once.
         Assert.Equal(Left("hall", b), Players.Canon(await a.NextAsync()));
         Assert.Equal(Left("hall", b), Players.Canon(await c.NextAsync()));
-        await a.AssertNothingPendingAsync();
-        await c.AssertNothingPendingAsync();
-        await b.AssertNothingPendingAsync();
-        await outsider.AssertNothingPendingAsync();
+        foreach (var player in new[] { a, c, b, outsider })
+        {
+            await player.AssertNothingPendingFromRoomAsync("hall"); // Told once, and only the members.
+        }
         Assert.Equal(
             Players.Canon("WHO", $$"""{"room":"hall","members":[{{Member(a, "a")}},{{Member(c, "c")}}]}"""),
             Players.Canon(await b.WhoAsync("hall").Soon()));
@@ -152,9 +152,10 @@ public sealed class PresenceTests : IAsyncLifetime
             new[] { Players.Canon(await both.NextAsync()), Players.Canon(await both.NextAsync()) }.Order());
         Assert.Equal(LeftOf("room-x", leaverId), Players.Canon(await inX.NextAsync()));
         Assert.Equal(LeftOf("room-y", leaverId), Players.Canon(await inY.NextAsync()));
-        await both.AssertNothingPendingAsync();
-        await inX.AssertNothingPendingAsync();
-        await inY.AssertNothingPendingAsync();
+        await both.AssertNothingPendingFromRoomAsync("room-x");
+        await both.AssertNothingPendingFromRoomAsync("room-y");
+        await inX.AssertNothingPendingFromRoomAsync("room-x");
+        await inY.AssertNothingPendingFromRoomAsync("room-y");
 
         // The room it was alone in is retired too; that happens with no one to tell, so poll for it.
         await _server.WaitForOnlineCountAsync(3);

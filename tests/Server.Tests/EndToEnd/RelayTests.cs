@@ -62,8 +62,9 @@ public sealed class RelayTests : IAsyncLifetime
             }));
 
             // Every relay anyone sent has now been fanned out (each sender's end marker came after
-            // its relays), so a sentinel shows whether anything went to a client it should not.
-            await Task.WhenAll(all.Select(x => x.Player.AssertNothingPendingAsync()));
+            // its relays), so a WHO answered by each player's room shows whether that room sent
+            // it anything more (its own relays back, a second copy).
+            await Task.WhenAll(all.Select(x => x.Player.AssertNothingPendingFromRoomAsync(x.Room)));
 
             var expectedData = Enumerable.Range(0, count).Select(Data).ToList();
             for (var i = 0; i < all.Length; i++)
@@ -182,7 +183,7 @@ public sealed class RelayTests : IAsyncLifetime
         Assert.Equal(data, relay.Message.GetProperty("data").GetRawText());
         Assert.Equal(sender.UserId, relay.Message.GetProperty("from").GetInt64());
         Assert.Equal("bytes", relay.Message.GetProperty("room").GetString());
-        await sender.AssertNothingPendingAsync(); // The sender does not get its own relay back.
+        await sender.AssertNothingPendingFromRoomAsync("bytes"); // The sender does not get its own relay back.
     }
 
     private sealed record Relayed(string Room, string Data);

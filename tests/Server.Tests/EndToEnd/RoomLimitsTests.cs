@@ -65,7 +65,7 @@ public sealed class RoomLimitsTests : IAsyncLifetime
             Assert.Equal("not_in_room", error.Message.GetProperty("code").GetString());
             foreach (var member in players[..3])
             {
-                await member.AssertNothingPendingAsync();
+                await member.AssertNothingPendingFromRoomAsync("small");
             }
 
             Assert.Equal(players[..3].Select(p => p.UserId), Members(await players[3].WhoAsync("small").Soon()));
@@ -94,8 +94,10 @@ public sealed class RoomLimitsTests : IAsyncLifetime
             await player.JoinAsync("third").ExpectErrorAsync("too_many_rooms");
 
             await player.AssertStillServedAsync();
-            await other.AssertNothingPendingAsync();
+            // The player's WHO follows the refused JOIN to the room; once answered, the room
+            // has handled anything the JOIN could have caused there, and told the other nothing.
             Assert.Equal([other.UserId], Members(await player.WhoAsync("third").Soon()));
+            await other.AssertNothingPendingFromRoomAsync("third");
 
             await player.LeaveAsync("first").Soon();
             Assert.Equal([player.UserId, other.UserId], Members(await player.JoinAsync("third").Soon())); // By user_id.
@@ -183,8 +185,9 @@ public sealed class RoomLimitsTests : IAsyncLifetime
             await first.Soon();
 
             await player.AssertStillServedAsync();
-            await other.AssertNothingPendingAsync();
-            Assert.Equal([player.UserId, other.UserId], Members(await other.WhoAsync("twice").Soon()));
+            // As above: the player's WHO follows its refused JOINs to the room, then the other's.
+            Assert.Equal([player.UserId, other.UserId], Members(await player.WhoAsync("twice").Soon()));
+            await other.AssertNothingPendingFromRoomAsync("twice");
         }
         finally
         {
@@ -215,8 +218,8 @@ public sealed class RoomLimitsTests : IAsyncLifetime
             await player.RequestAsync("RELAY", """{"room":"members-only","data":"late"}""").ExpectErrorAsync("not_in_room");
 
             await player.AssertStillServedAsync();
-            await player.AssertNothingPendingAsync();
-            await member.AssertNothingPendingAsync();
+            await player.AssertNothingPendingFromRoomAsync("members-only");
+            await member.AssertNothingPendingFromRoomAsync("members-only");
         }
         finally
         {
@@ -252,7 +255,10 @@ public sealed class RoomLimitsTests : IAsyncLifetime
 
         await client.SendJsonAsync("""{"cmd":"PING","message":"open","id":1}""");
         Assert.Equal("""{"cmd":"PONG","message":"open","id":1}""", await client.ReadFrameTextAsync());
-        await bystander.AssertNothingPendingAsync();
+        // Nothing reached the bystander: the registry delivers a DIRECT sent to it now first.
+        await client.SendJsonAsync($$$"""{"cmd":"DIRECT","message":{"to":{{{bystander.UserId}}},"data":"sentinel"}}""");
+        var next = await bystander.NextAsync();
+        Assert.Equal("DIRECT sentinel", $"{next.Cmd} {next.Message.GetProperty("data").GetString()}");
     }
 
     [Fact]

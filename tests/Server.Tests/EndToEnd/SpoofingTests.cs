@@ -71,8 +71,10 @@ public sealed class SpoofingTests : IAsyncLifetime
             AssertFromRealSender(await impersonated.NextAsync(), "RELAY", spooferId);
         }
 
-        await victim.AssertNothingPendingAsync();
-        await impersonated.AssertNothingPendingAsync();
+        await victim.AssertNothingPendingFromRoomAsync("spoof");
+        await impersonated.AssertNothingPendingFromRoomAsync("spoof");
+        await victim.AssertNothingPendingFromDirectsAsync(impersonated);
+        await impersonated.AssertNothingPendingFromDirectsAsync(victim);
         // Nor does the spoofer get anything back: its next frame is the answer to its PING.
         await spoofer.SendJsonAsync("""{"cmd":"PING","message":"done"}""");
         Assert.Equal("""{"cmd":"PONG","message":"done"}""", await spoofer.ReadFrameTextAsync());

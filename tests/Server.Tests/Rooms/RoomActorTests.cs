@@ -12,7 +12,6 @@ namespace ActorGameServer.Server.Tests.Rooms;
 public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
 {
     private const string Room = "lobby";
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(150);
 
     [Fact]
     public void A_joiner_gets_every_member_sorted_by_user_id_and_only_the_others_are_told()
@@ -40,10 +39,10 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
             Assert.Equal(9, (long)presence["message"]!["joined"]!["user_id"]!);
             Assert.Equal("Ada", (string?)presence["message"]!["joined"]!["name"]);
             Assert.Null(presence["id"]); // A push, not a reply.
-            other.ExpectNoMsg(Quiet); // Told once.
+            ExpectNothingMoreFromTheRoom(room, other); // Told once.
         }
 
-        ada.ExpectNoMsg(Quiet); // The joiner learns about itself from JOINED, not from a PRESENCE.
+        ExpectNothingMoreFromTheRoom(room, ada); // The joiner learns about itself from JOINED, not from a PRESENCE.
         Assert.Equal([1, 2, 3], [.. Enumerable.Range(0, 3).Select(_ => directory.ExpectMsg<RoomDirectory.MemberCount>().Count)]);
     }
 
@@ -62,7 +61,7 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
         var error = RoomFrames.Decode(refused.Frame);
         Assert.Equal("already_in_room", (string?)error["message"]!["code"]);
         Assert.Equal("again", (string?)error["id"]);
-        ada.ExpectNoMsg(Quiet);
+        // No PRESENCE for Ada before the WHO she asks for, which still lists Bo once.
         Assert.Equal([(1L, "Ada"), (2L, "Bo")], RoomFrames.Members(Who(room, ada)));
     }
 
@@ -80,11 +79,12 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
         var error = RoomFrames.Decode(cy.ExpectMsg<ClientActor.JoinRefused>().Frame);
         Assert.Equal("room_full", (string?)error["message"]!["code"]);
         Assert.Equal(4, (int)error["id"]!);
-        ada.ExpectNoMsg(Quiet); // No PRESENCE for someone who did not get in.
+        // No PRESENCE for someone who did not get in: the next thing Ada hears is her WHO, without Cy.
+        Assert.Equal([(1L, "Ada"), (2L, "Bo")], RoomFrames.Members(Who(room, ada)));
 
         room.Tell(new RoomActor.Relay(1, Raw("\"still here\""), null), ada.Ref);
         Assert.Equal("still here", (string?)bo.NextFrame("RELAY")["message"]!["data"]);
-        cy.ExpectNoMsg(Quiet); // The refused player is not a member.
+        ExpectNothingMoreFromTheRoom(room, cy); // The refused player is not a member: no RELAY.
 
         room.Tell(new RoomActor.Leave(2, null), bo.Ref);
         bo.NextFrame("LEFT");
@@ -120,10 +120,10 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
         Assert.Contains("\"data\":" + data, sends[0].Frame.ToString()); // Byte for byte.
         foreach (var other in others)
         {
-            other.ExpectNoMsg(Quiet);
+            ExpectNothingMoreFromTheRoom(room, other); // Once each.
         }
 
-        ada.ExpectNoMsg(Quiet); // The sender does not get its own relay back.
+        ExpectNothingMoreFromTheRoom(room, ada); // The sender does not get its own relay back.
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
         var error = stranger.NextError("not_in_room");
         Assert.Contains(Room, (string?)error["message"]!["detail"]);
         Assert.Equal("r1", (string?)error["id"]);
-        ada.ExpectNoMsg(Quiet);
+        ExpectNothingMoreFromTheRoom(room, ada);
     }
 
     [Fact]
@@ -191,8 +191,8 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
 
         room.Tell(new RoomActor.Relay(1, Raw("\"after\""), null), ada.Ref);
         Assert.Equal("after", (string?)cy.NextFrame("RELAY")["message"]!["data"]);
-        bo.ExpectNoMsg(Quiet);
-        Assert.Equal([(1L, "Ada"), (3L, "Cy")], RoomFrames.Members(Who(room, ada)));
+        // Bo, gone, hears no relay: the next thing he hears is the WHO he asks for, without him.
+        Assert.Equal([(1L, "Ada"), (3L, "Cy")], RoomFrames.Members(Who(room, bo)));
     }
 
     [Fact]
@@ -205,7 +205,7 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
         room.Tell(new RoomActor.Leave(7, Id("\"bye\"")), stranger.Ref);
 
         Assert.Equal("bye", (string?)stranger.NextError("not_in_room")["id"]);
-        ada.ExpectNoMsg(Quiet);
+        Assert.Equal([(1L, "Ada")], RoomFrames.Members(Who(room, ada))); // Ada heard no PRESENCE left before it.
     }
 
     [Fact]
@@ -249,7 +249,10 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
 
         Assert.Equal([1, 2, 1, 0], [.. Enumerable.Range(0, 4).Select(_ => directory.ExpectMsg<RoomDirectory.MemberCount>().Count)]);
         Assert.Equal(new RoomDirectory.Empty(Room, 4), directory.ExpectMsg<RoomDirectory.Empty>());
-        directory.ExpectNoMsg(Quiet);
+
+        // Nothing more: the next thing the directory hears is the count for the next join.
+        Join(room, 4, "Di");
+        Assert.Equal(1, directory.ExpectMsg<RoomDirectory.MemberCount>().Count);
     }
 
     [Fact]
@@ -292,11 +295,19 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
         }
     }
 
+    /// <summary>Asks the room WHO as <paramref name="asker"/>; the reply must be the next thing the asker hears.</summary>
     private static Newtonsoft.Json.Linq.JObject Who(IActorRef room, TestProbe asker)
     {
         room.Tell(new RoomActor.Who(null), asker.Ref);
         return asker.NextFrame("WHO");
     }
+
+    /// <summary>
+    /// A sentinel through the room: everything the room sends a probe comes from the room alone,
+    /// in order, so if the WHO reply is the next thing the probe hears, the room sent it nothing
+    /// else while handling what it was told before.
+    /// </summary>
+    private static void ExpectNothingMoreFromTheRoom(IActorRef room, TestProbe client) => Who(room, client);
 
     private static RawJson Raw(string json) => new(Encoding.UTF8.GetBytes(json));
 

@@ -7,8 +7,10 @@ namespace ActorGameServer.Server.Tests.Support;
 /// <summary>
 /// <see cref="GameClient"/> helpers for the room tests: every wait is bounded by
 /// <see cref="WireClient.DefaultTimeout"/>, and "nothing else arrived" is checked with a sentinel
-/// (a PING sent without an id, whose PONG therefore comes out of the push stream behind everything
-/// the server had queued for this client before it), never by waiting a fixed time.
+/// sent without an id, whose answer therefore comes out of the push stream behind everything sent
+/// to this client before it, never by waiting a fixed time. The sentinel takes the path the
+/// unwanted push would take: a PING for what the client's own actor queued, a WHO answered by the
+/// room for pushes from a room, a DIRECT through the registry for direct messages.
 /// </summary>
 public static class Players
 {
@@ -96,6 +98,36 @@ public static class Players
     {
         var pending = await client.DrainAsync();
         Assert.True(pending.Count == 0, $"user {client.UserId} got unexpected frames:\n" + string.Join("\n", pending.Select(Canon)));
+    }
+
+    /// <summary>
+    /// Asserts that <paramref name="room"/> sent this client nothing it has not read: a WHO without
+    /// an id is answered by the room itself, and a room's messages to one client keep their order,
+    /// so anything the room pushed before handling the WHO comes first. (A PING would not do: a
+    /// push still on its way from the room could arrive after the PONG.) The room must exist.
+    /// </summary>
+    public static async Task AssertNothingPendingFromRoomAsync(this GameClient client, string room)
+    {
+        await client.SendAsync("WHO", $$"""{"room":"{{room}}"}""");
+        var next = await client.NextAsync();
+        Assert.True(
+            next.Cmd == "WHO" && next.Message.GetProperty("room").GetString() == room,
+            $"user {client.UserId} got {Canon(next)} before the WHO answer from room {room}");
+    }
+
+    /// <summary>
+    /// Asserts that the registry delivered <paramref name="client"/> no direct message it has not
+    /// read: a DIRECT from <paramref name="sender"/> passes through the same registry, so it is the
+    /// next push the client sees.
+    /// </summary>
+    public static async Task AssertNothingPendingFromDirectsAsync(this GameClient client, GameClient sender)
+    {
+        var marker = $"\"direct-sentinel-{Guid.NewGuid():N}\"";
+        await sender.DirectAsync(client.UserId, marker);
+        var next = await client.NextAsync();
+        Assert.True(
+            next.Cmd == "DIRECT" && next.Message.GetProperty("data").GetRawText() == marker,
+            $"user {client.UserId} got {Canon(next)} before the sentinel DIRECT");
     }
 
     /// <summary>A PING with an id is answered: the connection is open and served.</summary>

@@ -45,6 +45,8 @@ public sealed class WebSocketConnection : IClientConnection
     private volatile IActorRef _actor = ActorRefs.Nobody;
     private object? _received; // What Interpret took in, for NextFrame.
     private Task _sending = Task.CompletedTask;
+    // Once true, the receive loop reports how the socket ended; before, Abort does.
+    private volatile bool _receiving;
     private (CloseReason, string) _closedBy = (CloseReason.ConnectionLost, "");
 
     public WebSocketConnection(WebSocket socket, EndPoint remote, IPAddress clientAddress, int maxPayload, int maxJsonDepth, TimeSpan closeTimeout)
@@ -73,6 +75,7 @@ public sealed class WebSocketConnection : IClientConnection
     public async Task RunAsync(IActorRef actor)
     {
         _actor = actor;
+        _receiving = true;
         await ReceiveLoopAsync();
         await _released.Task;
     }
@@ -144,8 +147,16 @@ public sealed class WebSocketConnection : IClientConnection
         _sending = CloseOutputAsync(status, description);
     }
 
-    // The receive loop's pending read fails at once and reports Ended.
-    public void Abort() => _socket.Abort();
+    public void Abort()
+    {
+        _socket.Abort();
+        if (!_receiving)
+        {
+            // No receive loop will report the end (the request gave up before running it): say it here,
+            // or the actor would wait for a Closed that never comes.
+            _actor.Tell(new Ended(CloseReason.ConnectionLost, "aborted"));
+        }
+    }
 
     public void Release()
     {
