@@ -36,8 +36,9 @@ public sealed class WebSocketRoomTests : IAsyncLifetime
         Assert.Equal([ada.UserId], Members(await ada.JoinAsync("mixed").Soon()));
         Assert.Equal([ada.UserId, bo.UserId], Members(await bo.JoinAsync("mixed").Soon()));
         Assert.Equal(
-            [Players.Canon("PRESENCE", $$$"""{"room":"mixed","joined":{"user_id":{{{bo.UserId}}},"name":"Bo"}}""")],
-            (await ada.DrainAsync()).Select(Players.Canon));
+            Players.Canon("PRESENCE", $$$"""{"room":"mixed","joined":{"user_id":{{{bo.UserId}}},"name":"Bo"}}"""),
+            Players.Canon(await ada.NextAsync()));
+        await ada.AssertNothingPendingFromRoomAsync("mixed");
 
         // Both relay at once, and each directs the other once. Relays keep their order per sender;
         // a DIRECT takes another path through the server, so where it lands among them is open.
@@ -69,8 +70,13 @@ public sealed class WebSocketRoomTests : IAsyncLifetime
         }
 
         await Task.WhenAll(sending);
-        await ada.AssertNothingPendingAsync();
-        await bo.AssertNothingPendingAsync();
+        // Nothing twice: sentinels along the room's path and the registry's.
+        foreach (var (player, other) in new[] { (ada, bo), (bo, ada) })
+        {
+            await player.AssertNothingPendingFromRoomAsync("mixed");
+            await player.AssertNothingPendingFromDirectsAsync(other);
+            await player.AssertNothingPendingAsync();
+        }
 
         // WHO and ROOMS agree, whoever asks; LEAVE tells the other.
         Assert.Equal([ada.UserId, bo.UserId], Members(await bo.WhoAsync("mixed").Soon()));
@@ -78,8 +84,9 @@ public sealed class WebSocketRoomTests : IAsyncLifetime
         Assert.Equal(Players.Canon("ROOMS", """{"rooms":[{"room":"mixed","members":2}]}"""), Players.Canon(rooms));
         Assert.Equal(Players.Canon("LEFT", """{"room":"mixed"}"""), Players.Canon(await bo.LeaveAsync("mixed").Soon()));
         Assert.Equal(
-            [Players.Canon("PRESENCE", $$$$"""{"room":"mixed","left":{"user_id":{{{{bo.UserId}}}}}}""")],
-            (await ada.DrainAsync()).Select(Players.Canon));
+            Players.Canon("PRESENCE", $$$$"""{"room":"mixed","left":{"user_id":{{{{bo.UserId}}}}}}"""),
+            Players.Canon(await ada.NextAsync()));
+        await ada.AssertNothingPendingFromRoomAsync("mixed");
     }
 
     [Theory]
@@ -92,7 +99,7 @@ public sealed class WebSocketRoomTests : IAsyncLifetime
         var goesId = goes.UserId;
         await stays.JoinAsync("door").Soon();
         await goes.JoinAsync("door").Soon();
-        await stays.DrainAsync();
+        Assert.Equal("PRESENCE", (await stays.NextAsync()).Cmd); // goes joined
 
         await goes.DisposeAsync();
 
@@ -137,8 +144,17 @@ public sealed class WebSocketRoomTests : IAsyncLifetime
                 await player.AssertStillServedAsync();
             }
 
+            var joined = new[] { await me.NextAsync(), await me.NextAsync() };
+            Assert.Equal(
+                [players[1].UserId, players[2].UserId],
+                joined.Select(p => p.Message.GetProperty("joined").GetProperty("user_id").GetInt64()));
+            Assert.Equal(players[2].UserId, (await players[1].NextAsync()).Message.GetProperty("joined").GetProperty("user_id").GetInt64());
+            foreach (var member in players[..3])
+            {
+                await member.AssertNothingPendingFromRoomAsync("b"); // The refused JOIN told nobody.
+            }
+
             await players[3].AssertNothingPendingAsync();
-            Assert.Equal(2, (await me.DrainAsync()).Count); // PRESENCE joined from players 1 and 2, in room b.
         }
         finally
         {
