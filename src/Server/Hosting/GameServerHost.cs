@@ -113,6 +113,7 @@ public sealed class GameServerHost : IAsyncDisposable
         logging.AddSimpleConsole(console => console.SingleLine = true);
 
         services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(10));
+        services.AddHostedService<GameStopsFirst>();
         services.AddAkka("game-server", akka =>
         {
             akka.AddHocon(config, HoconAddMode.Prepend)

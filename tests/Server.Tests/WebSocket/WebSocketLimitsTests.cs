@@ -143,8 +143,7 @@ public sealed class WebSocketLimitsTests
         Assert.Equal("""{"cmd":"PONG","message":"served"}""", await neighbour.ReadFrameTextAsync());
     }
 
-    [Fact(Skip = "Server differs: in-process GameServerHost.StopAsync() (documented as stopping 'the same way SIGTERM does') "
-        + "sends WebSocket players no SHUTDOWN; they are reset after about 20 s. SIGTERM works: see WebSocketShutdownTests.")]
+    [Fact]
     public async Task Stopping_the_server_in_process_sends_shutdown_then_closes_with_going_away()
     {
         var server = await TestServer.StartAsync("game-server.close-timeout = 1s");
