@@ -18,7 +18,7 @@ public class PingPathBreakdownBenchmarks
     private static readonly ByteString PongBytes = ByteString.FromBytes(PongFrame);
     private static readonly Tcp.Event Ack = new AckEvent();
 
-    /// <summary>TcpConnection.Write: the batch buffer wrapped, not copied.</summary>
+    /// <summary>TcpConnection.Write with one frame queued: the frame wrapped, not copied.</summary>
     [Benchmark]
     public ByteString ByteStringFromBytes() => ByteString.FromBytes(PongFrame);
 
@@ -26,7 +26,7 @@ public class PingPathBreakdownBenchmarks
     [Benchmark]
     public Tcp.Write TcpWriteCreate() => Tcp.Write.Create(PongBytes, Ack);
 
-    /// <summary>TcpConnection.Write with one frame: its length prefix and JSON copied into the write's buffer.</summary>
+    /// <summary>TcpConnection.Write with several frames queued: each one's bytes copied into the write's buffer (here one).</summary>
     [Benchmark]
     public byte[] LengthPrefixedCopy() => Pong.ToLengthPrefixed();
 

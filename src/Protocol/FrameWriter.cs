@@ -8,7 +8,7 @@ namespace ActorGameServer.Protocol;
 /// <summary>
 /// Builds outbound frames of the form <c>{"cmd": ..., "message": ..., "id": ...}</c>. Each frame
 /// is encoded once into its own <see cref="EncodedFrame"/>, which can then be written to any
-/// number of connections; the transport adds its own framing (a length prefix on TCP).
+/// number of connections, each transport taking the framing it needs.
 /// </summary>
 public static class FrameWriter
 {
@@ -48,7 +48,7 @@ public static class FrameWriter
         writer.WriteEndObject();
         writer.Flush();
 
-        return new EncodedFrame(scratch.WrittenSpan.ToArray());
+        return new EncodedFrame(scratch.WrittenSpan);
     }
 
     /// <summary>Frames a payload that is already JSON text (used by tests and clients).</summary>

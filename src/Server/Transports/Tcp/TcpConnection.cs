@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.InteropServices;
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Sessions;
 using Akka.Actor;
@@ -10,7 +11,7 @@ namespace ActorGameServer.Server.Transports.Tcp;
 /// A player on TCP: Akka.IO's connection actor, which the client actor registers with, so
 /// Akka.IO's events arrive in that actor's mailbox directly (no hop of ours per frame). The wire
 /// is a byte stream of length-prefixed frames: received bytes go through a
-/// <see cref="FrameDecoder"/>, and each write is one buffer of length-prefixed frames,
+/// <see cref="FrameDecoder"/>, and each write carries the length-prefixed frames queued for it,
 /// acknowledged by Akka.IO.
 /// </summary>
 public sealed class TcpConnection : IClientConnection
@@ -84,7 +85,20 @@ public sealed class TcpConnection : IClientConnection
 
     public void Write(IReadOnlyList<EncodedFrame> frames, int bytes)
     {
-        // One buffer per write, built once: the frames with their length prefixes, back to back.
+        _connection.Tell(Akka.IO.Tcp.Write.Create(Batch(frames, bytes), WriteAck.Instance));
+    }
+
+    /// <summary>
+    /// A lone frame is sent as it is (its length prefix is already in front of it); several are
+    /// copied into one buffer, back to back, so they go out in one system call.
+    /// </summary>
+    private static ByteString Batch(IReadOnlyList<EncodedFrame> frames, int bytes)
+    {
+        if (frames.Count == 1 && MemoryMarshal.TryGetArray(frames[0].LengthPrefixed, out var lone))
+        {
+            return ByteString.FromBytes(lone);
+        }
+
         var buffer = new byte[bytes + frames.Count * FrameReader.HeaderSize];
         var offset = 0;
         for (var i = 0; i < frames.Count; i++)
@@ -92,7 +106,7 @@ public sealed class TcpConnection : IClientConnection
             offset += frames[i].CopyLengthPrefixedTo(buffer.AsSpan(offset));
         }
 
-        _connection.Tell(Akka.IO.Tcp.Write.Create(ByteString.FromBytes(buffer), WriteAck.Instance));
+        return ByteString.FromBytes(buffer);
     }
 
     // A half-close (FIN): the client reads everything we sent, then closes its side.
