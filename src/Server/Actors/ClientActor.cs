@@ -48,7 +48,6 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     private readonly PlayerSession _session;
     private readonly OutboundQueue _outbound;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly string _who;
 
     // Plain scheduler messages rather than IWithTimers: Akka's per-actor TimerScheduler costs
     // about 0.5 KB per connection for the one timer an idle player has. Cancelled in PostStop,
@@ -64,14 +63,16 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     {
         _connection = connection;
         _settings = settings;
-        _who = $"client {userId} from {connection.Remote} ({connection.Transport})";
         _outbound = new OutboundQueue(settings.MaxOutboundBytes);
-        _session = new PlayerSession(userId, settings, routes, roomDirectory, this, _log, _who);
+        _session = new PlayerSession(userId, settings, routes, roomDirectory, this, _log);
     }
 
     IActorRef ISessionHost.Self => Self;
 
     IActorRef ISessionHost.Registry => Context.Parent;
+
+    // Built only when a line is logged: a string per idle connection would cost about 100 bytes.
+    public string Who => $"client {_session.UserId} from {_connection.Remote} ({_connection.Transport})";
 
     public static Props Props(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory) =>
         Akka.Actor.Props.Create(() => new ClientActor(userId, connection, settings, routes, roomDirectory));
@@ -110,7 +111,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
         }
         catch (Exception e)
         {
-            _log.Error(e, "{0} failed while handling {1}; closing its connection", _who, message.GetType().Name);
+            _log.Error(e, "{0} failed while handling {1}; closing its connection", Who, message.GetType().Name);
             Context.Parent.Tell(new Disconnected(_session.UserId, CloseReason.ServerError, e.GetType().Name));
             throw;
         }
@@ -202,7 +203,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             case ConnectionEvent.WriteFailed:
                 // One write is in flight at a time, so the transport has no reason to refuse one;
                 // if it does, the connection is no longer usable.
-                _log.Warning("{0}: a write failed; resetting the connection", _who);
+                _log.Warning("{0}: a write failed; resetting the connection", Who);
                 Abort(CloseReason.WriteFailed);
                 break;
             case ConnectionEvent.Closed:
@@ -248,7 +249,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
         {
             _log.Warning(
                 "{0} is not reading: {1} bytes waiting, over max-outbound-bytes {2}; disconnecting",
-                _who, _outbound.PendingBytes, _settings.MaxOutboundBytes);
+                Who, _outbound.PendingBytes, _settings.MaxOutboundBytes);
             Abort(CloseReason.NotReading);
             return;
         }
@@ -305,7 +306,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
 
     private void OnCloseTimedOut()
     {
-        _log.Info("{0}: no clean close within {1}, resetting the connection", _who, _settings.CloseTimeout);
+        _log.Info("{0}: no clean close within {1}, resetting the connection", Who, _settings.CloseTimeout);
         _connection.Abort();
     }
 

@@ -12,6 +12,9 @@ public interface ISessionHost
     /// <summary>The <c>ClientRegistry</c>, which knows every player by user id.</summary>
     IActorRef Registry { get; }
 
+    /// <summary>How log lines name this player, e.g. "client 7 from 127.0.0.1:5000 (tcp)"; built when a line is written.</summary>
+    string Who { get; }
+
     /// <summary>Queue a frame for the player, in order after everything queued before.</summary>
     void Send(EncodedFrame frame);
 

@@ -23,7 +23,6 @@ public sealed class PlayerSession : IClientSession
     private readonly ISessionHost _host;
     private readonly RateLimiter _rateLimiter;
     private readonly ILoggingAdapter _log;
-    private readonly string _who;
 
     // Created on first use: an idle player never needs them (docs/PERFORMANCE.md, "Memory per
     // idle connection").
@@ -33,8 +32,7 @@ public sealed class PlayerSession : IClientSession
     // When the last whole frame arrived, in Stopwatch ticks; the idle timeout counts from here.
     private long _lastFrameTicks;
 
-    /// <param name="who">How log lines name this player, e.g. "client 7 from 127.0.0.1:5000 (tcp)".</param>
-    public PlayerSession(long userId, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory, ISessionHost host, ILoggingAdapter log, string who)
+    public PlayerSession(long userId, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory, ISessionHost host, ILoggingAdapter log)
     {
         Player = new PlayerInfo(userId, $"player-{userId}");
         RoomDirectory = roomDirectory;
@@ -42,7 +40,6 @@ public sealed class PlayerSession : IClientSession
         _routes = routes;
         _host = host;
         _log = log;
-        _who = who;
         _lastFrameTicks = Stopwatch.GetTimestamp();
         _rateLimiter = new RateLimiter(settings.RateLimit, _lastFrameTicks);
     }
@@ -84,7 +81,7 @@ public sealed class PlayerSession : IClientSession
         }
         else if (decoded.Error is { } error)
         {
-            _log.Info("{0} sent a bad frame: {1} ({2}); disconnecting", _who, error.Code.ToWire(), error.Detail);
+            _log.Info("{0} sent a bad frame: {1} ({2}); disconnecting", _host.Who, error.Code.ToWire(), error.Detail);
             Close(CloseReason.ProtocolError, error);
         }
     }
@@ -123,7 +120,7 @@ public sealed class PlayerSession : IClientSession
             return _settings.IdleTimeout - idle;
         }
 
-        _log.Info("{0} completed no frame for {1}; disconnecting", _who, _settings.IdleTimeout);
+        _log.Info("{0} completed no frame for {1}; disconnecting", _host.Who, _settings.IdleTimeout);
         var seconds = _settings.IdleTimeout.TotalSeconds;
         Close(CloseReason.IdleTimeout, new ProtocolError(
             ErrorCode.IdleTimeout, $"no complete frame for {seconds:0.#} s; send PING more often than every {seconds:0.#} s"));
@@ -161,7 +158,7 @@ public sealed class PlayerSession : IClientSession
                 Send(ServerFrames.Error(RateLimitError("the frame was dropped"), request.Id));
                 break;
             case RateDecision.Disconnect:
-                _log.Warning("{0} stayed over the rate limit for {1}; disconnecting", _who, _settings.RateLimit.DisconnectAfter);
+                _log.Warning("{0} stayed over the rate limit for {1}; disconnecting", _host.Who, _settings.RateLimit.DisconnectAfter);
                 Close(CloseReason.RateLimited, RateLimitError($"still over the limit after {_settings.RateLimit.DisconnectAfter.TotalSeconds:0.#} s; disconnecting"));
                 break;
         }
@@ -175,7 +172,10 @@ public sealed class PlayerSession : IClientSession
     {
         if (!_routes.TryDispatch(this, request))
         {
-            _log.Debug("{0}: unknown command {1}", _who, request.Cmd);
+            if (_log.IsDebugEnabled)
+            {
+                _log.Debug("{0}: unknown command {1}", _host.Who, request.Cmd);
+            }
             var error = new ProtocolError(ErrorCode.UnknownCmd, $"unknown command \"{request.Cmd}\"");
             Send(ServerFrames.Error(error, request.Id));
         }

@@ -142,7 +142,7 @@ public sealed class PlayerSessionTests(ITestOutputHelper output) : Akka.TestKit.
     private (PlayerSession Session, RecordingHost Host) Start(string settings = "", IActorRef? directory = null)
     {
         var host = new RecordingHost();
-        var session = new PlayerSession(7, ActorTestSettings.Create(settings), CommandRoutes.Default, directory ?? ActorRefs.Nobody, host, NoLogger.Instance, "client 7");
+        var session = new PlayerSession(7, ActorTestSettings.Create(settings), CommandRoutes.Default, directory ?? ActorRefs.Nobody, host, NoLogger.Instance);
         return (session, host);
     }
 
@@ -165,6 +165,8 @@ public sealed class PlayerSessionTests(ITestOutputHelper output) : Akka.TestKit.
         public IActorRef Self => ActorRefs.Nobody;
 
         public IActorRef Registry => ActorRefs.Nobody;
+
+        public string Who => "client 7";
 
         public void Send(EncodedFrame frame) => Sent.Add(frame);
 
