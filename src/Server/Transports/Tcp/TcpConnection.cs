@@ -24,6 +24,7 @@ public sealed class TcpConnection : IClientConnection
 
     private readonly IActorRef _connection;
     private readonly FrameDecoder _decoder;
+    private ByteString? _received; // What Interpret took in, until NextFrame feeds it to the decoder.
     private (CloseReason, string) _closedBy = (CloseReason.ConnectionLost, "");
 
     /// <param name="connection">Akka.IO's actor for the accepted connection.</param>
@@ -59,7 +60,7 @@ public sealed class TcpConnection : IClientConnection
         switch (message)
         {
             case Akka.IO.Tcp.Received received:
-                _decoder.Feed(received.Data.ToReadOnlySpan());
+                _received = received.Data;
                 return ConnectionEvent.Received;
             case WriteAck:
                 return ConnectionEvent.Written;
@@ -81,7 +82,18 @@ public sealed class TcpConnection : IClientConnection
         }
     }
 
-    public Decoded NextFrame() => _decoder.TryDecode();
+    public Decoded NextFrame()
+    {
+        // Fed here rather than in Interpret: bytes that arrive after the actor decided to close
+        // are never asked for, so a client flooding a closing connection cannot grow the buffer.
+        if (_received is { } received)
+        {
+            _received = null;
+            _decoder.Feed(received.ToReadOnlySpan());
+        }
+
+        return _decoder.TryDecode();
+    }
 
     public void Write(IReadOnlyList<EncodedFrame> frames, int bytes)
     {

@@ -20,7 +20,10 @@ public sealed class WebSocketConnection : IClientConnection
     private sealed record MessageReceived(byte[] Payload);
 
     /// <summary>A message grew past max-payload; nothing more is read from it.</summary>
-    private sealed record MessageTooLarge(long ReadSoFar);
+    private sealed class MessageTooLarge
+    {
+        public static readonly MessageTooLarge Instance = new();
+    }
 
     private sealed class SendCompleted
     {
@@ -131,9 +134,8 @@ public sealed class WebSocketConnection : IClientConnection
                 var parsed = EnvelopeParser.Parse(message.Payload, _maxJsonDepth);
                 // Counted as the same frame on TCP would be, so the rate limits mean the same on both.
                 return new Decoded(parsed.Envelope, parsed.Error) { FrameBytes = FrameReader.HeaderSize + message.Payload.Length };
-            case MessageTooLarge tooLarge:
-                return new Decoded(null, new ProtocolError(
-                    ErrorCode.FrameTooLarge, $"message of more than {tooLarge.ReadSoFar - 1} bytes is larger than the maximum of {_maxPayload} bytes"));
+            case MessageTooLarge:
+                return new Decoded(null, new ProtocolError(ErrorCode.FrameTooLarge, $"a message longer than the maximum of {_maxPayload} bytes"));
             default:
                 return Decoded.NeedMoreData;
         }
@@ -215,7 +217,7 @@ public sealed class WebSocketConnection : IClientConnection
                     if (!tooLarge && count > _maxPayload)
                     {
                         tooLarge = true;
-                        _actor.Tell(new MessageTooLarge(count));
+                        _actor.Tell(MessageTooLarge.Instance);
                     }
                 }
                 while (!result.EndOfMessage);
