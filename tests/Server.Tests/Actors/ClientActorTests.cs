@@ -82,7 +82,7 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
     [Fact]
     public void A_client_that_never_lets_the_error_flush_is_reset_after_the_close_timeout()
     {
-        var (connection, client, _) = Start();
+        var (connection, client, _) = Start("game-server.close-timeout = 300ms");
         client.Tell(connection.ExpectMsg<Tcp.Write>().Ack, connection);
 
         client.Tell(WrittenFrames.Received("[]"), connection);
