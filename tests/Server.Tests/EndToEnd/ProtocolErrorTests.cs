@@ -72,10 +72,11 @@ public sealed class ProtocolErrorTests : IAsyncLifetime
         Assert.True(await client.IsClosedByServerAsync());
     }
 
-    [Fact]
-    public async Task An_unknown_command_is_answered_with_an_error_and_the_connection_stays_open()
+    [Theory]
+    [MemberData(nameof(WireClients.Transports), MemberType = typeof(WireClients))]
+    public async Task An_unknown_command_is_answered_with_an_error_and_the_connection_stays_open(string transport)
     {
-        var (client, _) = await WireClient.ConnectWelcomedAsync(_server.EndPoint);
+        var (client, _) = await _server.ConnectWelcomedAsync(transport);
         await using var _ = client;
 
         await client.SendJsonAsync("""{"cmd":"TELEPORT","message":{"x":1},"id":"req-9"}""");
@@ -101,10 +102,11 @@ public sealed class ProtocolErrorTests : IAsyncLifetime
         Assert.True(await client.IsClosedByServerAsync());
     }
 
-    [Fact]
-    public async Task The_maximum_payload_itself_is_accepted()
+    [Theory]
+    [MemberData(nameof(WireClients.Transports), MemberType = typeof(WireClients))]
+    public async Task The_maximum_payload_itself_is_accepted(string transport)
     {
-        var (client, _) = await WireClient.ConnectWelcomedAsync(_server.EndPoint);
+        var (client, _) = await _server.ConnectWelcomedAsync(transport);
         await using var _ = client;
         var prefix = "{\"cmd\":\"PING\",\"message\":\"";
         var padding = new string('x', 5000 - prefix.Length - 2);

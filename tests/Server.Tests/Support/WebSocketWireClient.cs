@@ -9,7 +9,7 @@ namespace ActorGameServer.Server.Tests.Support;
 /// envelope per message, nothing of the client library, so the server is checked against the wire
 /// format itself. <see cref="SendRawAsync"/> sends any bytes as any message type, fragments included.
 /// </summary>
-public sealed class WebSocketWireClient : IAsyncDisposable
+public sealed class WebSocketWireClient : IWireClient
 {
     private readonly ClientWebSocket _socket;
 

@@ -10,7 +10,7 @@ namespace ActorGameServer.Server.Tests.Support;
 /// A deliberately plain client for the tests: a socket and the framing written out by hand,
 /// so the server is checked against the wire format itself rather than against its own decoder.
 /// </summary>
-public sealed class WireClient : IAsyncDisposable
+public sealed class WireClient : IWireClient
 {
     /// <summary>Generous, because a busy 2-core CI machine is slow; only reached when something is wrong.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);

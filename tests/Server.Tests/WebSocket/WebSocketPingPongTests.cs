@@ -103,21 +103,6 @@ public sealed class WebSocketPingPongTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_maximum_payload_itself_is_accepted()
-    {
-        var (client, _) = await WebSocketWireClient.ConnectWelcomedAsync(_server.WebSocketUri);
-        await using var _ = client;
-        var prefix = "{\"cmd\":\"PING\",\"message\":\"";
-        var padding = new string('x', 5000 - prefix.Length - 2);
-        var json = prefix + padding + "\"}";
-        Assert.Equal(5000, Encoding.UTF8.GetByteCount(json));
-
-        await client.SendJsonAsync(json);
-
-        Assert.Equal(padding, (string?)(await client.ReadFrameAsync())["message"]);
-    }
-
-    [Fact]
     public async Task Pipelined_pings_are_all_answered_in_order()
     {
         var (client, _) = await WebSocketWireClient.ConnectWelcomedAsync(_server.WebSocketUri);
