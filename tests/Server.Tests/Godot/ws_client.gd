@@ -36,6 +36,8 @@ var deadline := 0
 var finished := false
 # Structural comparison (values.gd, next to this script), loaded first thing in _init.
 var Values = null
+# The WELCOME and PONG checks every client makes (greeting_checks.gd, next to this script).
+var Greeting = null
 
 # Part 1: the raw client, and every message it received as [text, was_string].
 var socket = null
@@ -48,6 +50,7 @@ var replies := {}
 
 func _init():
 	Values = load(get_script().resource_path.get_base_dir().plus_file("values.gd"))
+	Greeting = load(get_script().resource_path.get_base_dir().plus_file("greeting_checks.gd"))
 	deadline = OS.get_ticks_msec() + TIMEOUT_MS
 	var completed = run()
 	check(typeof(completed) == TYPE_BOOL and completed, "every check ran (none cut short by a script error)")
@@ -97,24 +100,7 @@ func wire(url: String) -> bool:
 	socket.get_peer(1).set_write_mode(WebSocketPeer.WRITE_MODE_TEXT)
 
 	var welcome = read_message()
-	check(Values.deep_equal(field(welcome, "cmd"), "WELCOME"), "WELCOME arrives first (%s)" % str(welcome))
-	var user_id = field(field(welcome, "message"), "user_id")
-	check(Values.is_number(user_id) and user_id == floor(user_id) and user_id >= 1, "WELCOME has an integer user_id >= 1 (%s)" % str(user_id))
-	check(Values.deep_equal(field(field(welcome, "message"), "max_payload"), 5000), "WELCOME has max_payload 5000")
-
-	var sent_at = OS.get_ticks_msec()
-	var pong = ping(sent_at)
-	var rtt = OS.get_ticks_msec() - sent_at
-	check(Values.deep_equal(field(pong, "cmd"), "PONG") and Values.deep_equal(field(pong, "message"), sent_at), "PONG carries the tick %d (%s)" % [sent_at, str(pong)])
-	print("rtt: %d ms" % rtt)
-
-	var text = "héllo wörld ✓ 🎮"
-	pong = ping(text)
-	check(Values.deep_equal(field(pong, "message"), text), "PONG carries the unicode string (%s)" % str(field(pong, "message")))
-
-	var state = {"x": 1.5, "y": -2, "name": "p1", "tags": ["a", "b"], "nested": {"ok": true, "none": null}}
-	pong = ping(state)
-	check(Values.deep_equal(field(pong, "message"), state), "PONG carries the dictionary (%s)" % str(field(pong, "message")))
+	Greeting.welcome_and_pongs(self, welcome)
 
 	# Godot's JSON would rewrite this (1.50 as 1.5, \u00e9 as é), so it is sent as written, and
 	# the PONG's text must hold it byte for byte.
@@ -124,7 +110,7 @@ func wire(url: String) -> bool:
 	check(pong_text != null and pong_text.find(exact) >= 0, "PONG's text holds the PING's message byte for byte (%s)" % str(pong_text))
 
 	send({"cmd": "PING", "message": "with id", "id": "req-1"})
-	pong = read_message()
+	var pong = read_message()
 	check(Values.deep_equal(field(pong, "cmd"), "PONG") and Values.deep_equal(field(pong, "id"), "req-1"), "PONG copies the request id (%s)" % str(pong))
 
 	send({"cmd": "NOT_A_COMMAND", "message": {}})
