@@ -25,7 +25,7 @@ public sealed class ClientRegistry : UntypedActor
     /// </summary>
     public sealed record Admit(IClientConnection Connection);
 
-    public sealed record Admitted(long UserId, IActorRef Client);
+    public sealed record Admitted(IActorRef Client);
 
     public sealed record Refused(IClientConnection Connection, ProtocolError Error);
 
@@ -139,7 +139,7 @@ public sealed class ClientRegistry : UntypedActor
         _clientsByUserId.Add(userId, client);
         _clients.Add(client, new ClientEntry(userId, address));
         _log.Info("client {0} connected from {1} over {2} ({3} online)", userId, connection.Remote, connection.Transport, _clients.Count);
-        Sender.Tell(new Admitted(userId, client));
+        Sender.Tell(new Admitted(client));
         if (_closing is not null)
         {
             // The server is stopping: this player is told to come back later too, instead of joining.

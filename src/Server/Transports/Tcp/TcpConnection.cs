@@ -32,7 +32,7 @@ public sealed class TcpConnection : IClientConnection
     {
         _connection = connection;
         Remote = remote;
-        ClientAddress = AddressOf(remote);
+        ClientAddress = CapAddress.Of((remote as IPEndPoint)?.Address);
         _decoder = new FrameDecoder(maxPayload, maxJsonDepth);
     }
 
@@ -127,11 +127,4 @@ public sealed class TcpConnection : IClientConnection
     public void Abort() => _connection.Tell(Akka.IO.Tcp.Abort.Instance);
 
     public void Release() => _decoder.Dispose();
-
-    /// <summary>The address a cap counts against; an IPv4 client seen through an IPv6 socket counts as itself.</summary>
-    internal static IPAddress AddressOf(EndPoint remote)
-    {
-        var address = remote is IPEndPoint ip ? ip.Address : IPAddress.None;
-        return address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-    }
 }

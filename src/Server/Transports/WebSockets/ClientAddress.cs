@@ -23,12 +23,12 @@ internal static class ClientAddress
         var hops = string.Join(',', forwardedFor.ToArray()).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         for (var i = hops.Length - 1; i >= 0; i--)
         {
-            if (!IPAddress.TryParse(hops[i], out var hop))
+            if (!IPAddress.TryParse(hops[i], out var parsed))
             {
                 return peer; // A garbled header is not believed at all.
             }
 
-            hop = hop.IsIPv4MappedToIPv6 ? hop.MapToIPv4() : hop;
+            var hop = CapAddress.Of(parsed);
             if (!settings.IsTrustedProxy(hop))
             {
                 return hop;

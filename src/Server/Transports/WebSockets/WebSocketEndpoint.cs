@@ -37,7 +37,7 @@ internal sealed class WebSocketEndpoint(GameServerSettings settings, IActorRef r
             return;
         }
 
-        var peer = new IPEndPoint(Normalize(context.Connection.RemoteIpAddress), context.Connection.RemotePort);
+        var peer = new IPEndPoint(CapAddress.Of(context.Connection.RemoteIpAddress), context.Connection.RemotePort);
         var client = ClientAddress.Resolve(peer.Address, context.Request.Headers["X-Forwarded-For"], settings.Http);
         var remote = client.Equals(peer.Address) ? peer : new IPEndPoint(client, 0);
 
@@ -69,7 +69,4 @@ internal sealed class WebSocketEndpoint(GameServerSettings settings, IActorRef r
                 break;
         }
     }
-
-    private static IPAddress Normalize(IPAddress? address) =>
-        address is null ? IPAddress.None : address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }
