@@ -1,5 +1,6 @@
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Diagnostics;
 using ActorGameServer.Server.Routing;
 using ActorGameServer.Server.Sessions;
 using ActorGameServer.Server.Transports;
@@ -20,6 +21,17 @@ public sealed class ClientActor : UntypedActor, ISessionHost
 {
     /// <summary>Queue a frame for this client (pushes from other actors).</summary>
     public sealed record Send(EncodedFrame Frame);
+
+    /// <summary>A RELAY push a room holds for its members, relayed by <paramref name="From"/>.</summary>
+    /// <param name="HeldAt">For <see cref="StageTimings"/> (0 when off).</param>
+    public sealed record RelayedFrame(long From, EncodedFrame Frame, long HeldAt);
+
+    /// <summary>
+    /// What a room relayed since its last flush, the same message to every member: this client
+    /// writes, in one write, the frames that others relayed (its own are not sent back).
+    /// </summary>
+    /// <param name="SentAt">For <see cref="StageTimings"/> (0 when off).</param>
+    public sealed record Relayed(IReadOnlyList<RelayedFrame> Frames, long SentAt);
 
     /// <summary>The server is stopping: tell the client why, flush, and close.</summary>
     public sealed record Shutdown(string Reason, TimeSpan ReconnectAfter);
@@ -125,6 +137,9 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             case Send send:
                 Enqueue(send.Frame);
                 break;
+            case Relayed relayed:
+                EnqueueRelayed(relayed);
+                break;
             case JoinedRoom joined:
                 _session.OnJoined(joined.Room, joined.RoomActor, joined.Frame);
                 break;
@@ -159,7 +174,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             case CloseTimedOut:
                 OnCloseTimedOut();
                 break;
-            case Send or JoinedRoom or JoinRefused or Shutdown or IdleCheck:
+            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or IdleCheck:
                 break; // The last frame is queued; the player is leaving.
             default:
                 if (OnConnectionEvent(message) == ConnectionEvent.Written)
@@ -179,7 +194,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             case CloseTimedOut:
                 OnCloseTimedOut();
                 break;
-            case Send or JoinedRoom or JoinRefused or Shutdown or IdleCheck:
+            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or IdleCheck:
                 break;
             default:
                 OnConnectionEvent(message);
@@ -240,9 +255,34 @@ public sealed class ClientActor : UntypedActor, ISessionHost
 
     private void Enqueue(EncodedFrame frame)
     {
+        if (TryQueue(frame))
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Queues all of a room's frames before flushing, so they leave in one write.</summary>
+    private void EnqueueRelayed(Relayed relayed)
+    {
+        StageTimings.Record(Stage.RoomToClient, relayed.SentAt);
+        var userId = _session.UserId;
+        foreach (var relayedFrame in relayed.Frames)
+        {
+            if (relayedFrame.From != userId && !TryQueue(relayedFrame.Frame))
+            {
+                return;
+            }
+        }
+
+        Flush();
+    }
+
+    /// <summary>Queues a frame; false when the connection is closing or has just been aborted for not reading.</summary>
+    private bool TryQueue(EncodedFrame frame)
+    {
         if (!StillOpen)
         {
-            return; // The last frame is already queued.
+            return false; // The last frame is already queued.
         }
 
         if (!_outbound.TryEnqueue(frame))
@@ -251,10 +291,10 @@ public sealed class ClientActor : UntypedActor, ISessionHost
                 "{0} is not reading: {1} bytes waiting, over max-outbound-bytes {2}; disconnecting",
                 Who, _outbound.PendingBytes, _settings.MaxOutboundBytes);
             Abort(CloseReason.NotReading);
-            return;
+            return false;
         }
 
-        Flush();
+        return true;
     }
 
     private void Flush()

@@ -1,4 +1,5 @@
 using ActorGameServer.Protocol;
+using ActorGameServer.Server.Diagnostics;
 
 namespace ActorGameServer.Server.Actors;
 
@@ -15,6 +16,10 @@ internal sealed class OutboundQueue(int maxBytes)
     // The write in flight; left untouched until it is acknowledged, so the transport may read it
     // while it sends.
     private readonly List<EncodedFrame> _inFlight = [];
+
+    // When each queued frame was queued and when the write in flight left; only with StageTimings on.
+    private readonly Queue<long>? _queuedAt = StageTimings.Enabled ? new() : null;
+    private long _writtenAt;
 
     /// <summary>Payload bytes not yet acknowledged by the transport: queued plus in flight.</summary>
     public int PendingBytes { get; private set; }
@@ -34,6 +39,7 @@ internal sealed class OutboundQueue(int maxBytes)
         }
 
         _queued.Enqueue(frame);
+        _queuedAt?.Enqueue(StageTimings.Now());
         PendingBytes += frame.Length;
         return true;
     }
@@ -50,14 +56,21 @@ internal sealed class OutboundQueue(int maxBytes)
         {
             _inFlight.Add(frame);
             InFlightBytes += frame.Length;
+            if (_queuedAt is not null)
+            {
+                StageTimings.Record(Stage.QueuedToWrite, _queuedAt.Dequeue());
+            }
         }
 
+        StageTimings.RecordWrite(_inFlight.Count);
+        _writtenAt = StageTimings.Now();
         return _inFlight;
     }
 
     /// <summary>The write in flight reached the socket.</summary>
     public void Acknowledge()
     {
+        StageTimings.Record(Stage.WriteToAck, _writtenAt);
         PendingBytes -= InFlightBytes;
         InFlightBytes = 0;
         _inFlight.Clear();

@@ -54,7 +54,8 @@ public sealed record GameServerSettings
             Rooms = new RoomSettings(
                 MaxMembers: Read(config, "rooms.max-members", c => InRange(c.GetInt("rooms.max-members"), 1, 100_000)),
                 MaxRoomsPerClient: Read(config, "rooms.max-rooms-per-client", c => InRange(c.GetInt("rooms.max-rooms-per-client"), 1, 10_000)),
-                MaxRooms: Read(config, "rooms.max-rooms", c => InRange(c.GetInt("rooms.max-rooms"), 1, 10_000_000))),
+                MaxRooms: Read(config, "rooms.max-rooms", c => InRange(c.GetInt("rooms.max-rooms"), 1, 10_000_000)),
+                FlushInterval: Read(config, "rooms.flush-interval", c => InRange(c.GetTimeSpan("rooms.flush-interval"), TimeSpan.Zero, TimeSpan.FromSeconds(1)))),
             CloseTimeout = Read(config, "close-timeout", c => Positive(c.GetTimeSpan("close-timeout"))),
             ShutdownReason = Read(config, "shutdown.reason", c => c.GetString("shutdown.reason")),
             ReconnectAfter = Read(config, "shutdown.reconnect-after", c => Positive(c.GetTimeSpan("shutdown.reconnect-after"))),
@@ -163,6 +164,9 @@ public sealed record GameServerSettings
     }
 
     private static int InRange(int value, int min, int max) =>
+        value >= min && value <= max ? value : throw new FormatException($"{value} is outside {min}..{max}");
+
+    private static TimeSpan InRange(TimeSpan value, TimeSpan min, TimeSpan max) =>
         value >= min && value <= max ? value : throw new FormatException($"{value} is outside {min}..{max}");
 
     private static TimeSpan Positive(TimeSpan value) =>

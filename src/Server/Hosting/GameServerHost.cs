@@ -1,6 +1,7 @@
 using System.Net;
 using ActorGameServer.Server.Actors;
 using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Diagnostics;
 using ActorGameServer.Server.Rooms;
 using ActorGameServer.Server.Routing;
 using Akka.Actor;
@@ -125,6 +126,7 @@ public sealed class GameServerHost : IAsyncDisposable
                     registry.Register<ClientRegistry>(clients);
                     registry.Register<ListenerActor>(listener);
                     GracefulShutdown.Register(system, settings, listener, clients);
+                    StageTimings.ReportEvery(TimeSpan.FromSeconds(5), system.Log);
                 });
         });
     }

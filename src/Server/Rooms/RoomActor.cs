@@ -1,27 +1,40 @@
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
+using ActorGameServer.Server.Diagnostics;
 using Akka.Actor;
 
 namespace ActorGameServer.Server.Rooms;
 
 /// <summary>
 /// One room: its members, their presence, and the fan-out of what they relay. Each relayed
-/// frame is encoded once and the same bytes go to every other member. Members are watched, so a
-/// player who disconnects for any reason leaves with the same presence notice as LEAVE. When
-/// the last member leaves, the room tells the directory, which retires it.
+/// frame is encoded once and the same bytes go to every other member. Relayed frames are held
+/// for up to <c>rooms.flush-interval</c> and then sent to the members together, as one message
+/// each, which their ClientActors write in one socket write: a busy room costs a few writes per
+/// member per interval instead of one per frame (docs/PERFORMANCE.md, "Fan-out"). Members are
+/// watched, so a player who disconnects for any reason leaves with the same presence notice as
+/// LEAVE. When the last member leaves, the room tells the directory, which retires it.
 /// </summary>
 public sealed class RoomActor : UntypedActor
 {
     /// <summary>A member leaves (the reply goes to the sender).</summary>
     public sealed record Leave(long UserId, RawJson? Id);
 
-    /// <summary>A member relays <paramref name="Data"/> to the others; <paramref name="Id"/> is only for an ERROR reply.</summary>
-    public sealed record Relay(long From, RawJson Data, RawJson? Id);
+    /// <summary>
+    /// A member relays <paramref name="Data"/> to the others; <paramref name="Id"/> is only for an
+    /// ERROR reply. <paramref name="DispatchedAt"/> is for <see cref="StageTimings"/> (0 when off).
+    /// </summary>
+    public sealed record Relay(long From, RawJson Data, RawJson? Id, long DispatchedAt = 0);
 
     /// <summary>Who is here? (the reply goes to the sender).</summary>
     public sealed record Who(RawJson? Id);
 
     private sealed record Member(PlayerInfo Player, IActorRef Client);
+
+    /// <summary>Time to send the relayed frames held since the first of them arrived.</summary>
+    private sealed class FlushRelays
+    {
+        public static readonly FlushRelays Instance = new();
+    }
 
     private readonly string _room;
     private readonly RoomSettings _settings;
@@ -29,6 +42,12 @@ public sealed class RoomActor : UntypedActor
     private readonly SortedDictionary<long, Member> _members = [];
     private readonly Dictionary<IActorRef, long> _userIdsByClient = [];
     private long _joinsSeen;
+
+    // Relayed frames not yet sent to the members, oldest first; a new list after every flush,
+    // since the members' ClientActors read the one they were sent.
+    private List<ClientActor.RelayedFrame> _held = [];
+    private ICancelable? _flush; // Scheduled while frames are held (with a flush-interval above 0).
+    private bool _flushRequested;
 
     public RoomActor(string room, RoomSettings settings, IActorRef directory)
     {
@@ -40,23 +59,28 @@ public sealed class RoomActor : UntypedActor
     public static Props Props(string room, RoomSettings settings, IActorRef directory) =>
         Akka.Actor.Props.Create(() => new RoomActor(room, settings, directory));
 
+    protected override void PostStop() => _flush?.Cancel();
+
     protected override void OnReceive(object message)
     {
         switch (message)
         {
+            case Relay relay when _members.ContainsKey(relay.From):
+                Hold(relay);
+                return;
+            case FlushRelays:
+                _flushRequested = false;
+                SendHeld();
+                return;
+        }
+
+        // Whatever the room sends next (presence, JOINED, LEFT, an error) follows the relays
+        // that came before it, for every member.
+        SendHeld();
+        switch (message)
+        {
             case RoomDirectory.Join join:
                 OnJoin(join);
-                break;
-            case Relay relay when _members.ContainsKey(relay.From):
-                var frame = ServerFrames.Relay(_room, relay.From, relay.Data);
-                foreach (var (userId, member) in _members)
-                {
-                    if (userId != relay.From)
-                    {
-                        member.Client.Tell(new ClientActor.Send(frame));
-                    }
-                }
-
                 break;
             case Relay notMember:
                 Sender.Tell(new ClientActor.Send(NotInRoom(notMember.Id)));
@@ -79,6 +103,49 @@ public sealed class RoomActor : UntypedActor
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void Hold(Relay relay)
+    {
+        StageTimings.Record(Stage.DispatchedToRoom, relay.DispatchedAt);
+        _held.Add(new ClientActor.RelayedFrame(relay.From, ServerFrames.Relay(_room, relay.From, relay.Data), StageTimings.Now()));
+        if (_flushRequested)
+        {
+            return;
+        }
+
+        _flushRequested = true;
+        if (_settings.FlushInterval > TimeSpan.Zero)
+        {
+            _flush = Context.System.Scheduler.ScheduleTellOnceCancelable(_settings.FlushInterval, Self, FlushRelays.Instance, Self);
+        }
+        else
+        {
+            // Behind everything already in the mailbox: the relays that arrived together go out together.
+            Self.Tell(FlushRelays.Instance);
+        }
+    }
+
+    /// <summary>Sends the held frames to every member, one message each (a member skips its own).</summary>
+    private void SendHeld()
+    {
+        if (_held.Count == 0)
+        {
+            return;
+        }
+
+        var relayed = new ClientActor.Relayed(_held, StageTimings.Now());
+        foreach (var frame in _held)
+        {
+            StageTimings.Record(Stage.HeldByRoom, frame.HeldAt);
+        }
+
+        foreach (var member in _members.Values)
+        {
+            member.Client.Tell(relayed);
+        }
+
+        _held = [];
     }
 
     private void OnJoin(RoomDirectory.Join join)

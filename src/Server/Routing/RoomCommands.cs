@@ -1,4 +1,5 @@
 using ActorGameServer.Protocol;
+using ActorGameServer.Server.Diagnostics;
 using ActorGameServer.Server.Rooms;
 using Akka.Actor;
 using Envelope = ActorGameServer.Protocol.Envelope;
@@ -44,7 +45,7 @@ internal static class RoomCommands
         if (TryGetRoom(session, request, out var room) && !DeferWhileJoining(session, room, request) && TryGetMembership(session, request, room, out var roomActor))
         {
             var data = MessageFields.GetRaw(request.Message, "data") ?? RawJson.Null;
-            roomActor.Tell(new RoomActor.Relay(session.Player.UserId, data, request.Id), session.Self);
+            roomActor.Tell(new RoomActor.Relay(session.Player.UserId, data, request.Id, StageTimings.Now()), session.Self);
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
 
         room.Tell(new RoomDirectory.Join(Room, new PlayerInfo(2, "Bo"), bo.Ref, Id("\"again\"")), bo.Ref);
 
-        var refused = bo.ExpectMsg<ClientActor.JoinRefused>();
+        var refused = bo.Probe.ExpectMsg<ClientActor.JoinRefused>();
         Assert.Equal(Room, refused.Room);
         var error = RoomFrames.Decode(refused.Frame);
         Assert.Equal("already_in_room", (string?)error["message"]!["code"]);
@@ -106,18 +106,20 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
 
         room.Tell(new RoomActor.Relay(1, Raw(data), Id("3")), ada.Ref);
 
-        var sends = others.Select(o => o.ExpectMsg<ClientActor.Send>()).ToList();
-        foreach (var send in sends)
+        var sent = others.Select(o => o.Probe.ExpectMsg<ClientActor.Relayed>()).ToList();
+        foreach (var relayed in sent)
         {
-            Assert.Same(sends[0].Frame, send.Frame); // Encoded once for everyone.
+            Assert.Same(sent[0], relayed); // One message for everyone, the frame encoded once.
         }
 
-        var relay = RoomFrames.Decode(sends[0].Frame);
+        var frame = Assert.Single(sent[0].Frames);
+        Assert.Equal(1, frame.From); // So Ada's ClientActor skips it.
+        var relay = RoomFrames.Decode(frame.Frame);
         Assert.Equal("RELAY", (string?)relay["cmd"]);
         Assert.Equal(Room, (string?)relay["message"]!["room"]);
         Assert.Equal(1, (long)relay["message"]!["from"]!); // Not the 99 the client put in data.
         Assert.Null(relay["id"]); // A push: the sender's id is not passed on.
-        Assert.Contains("\"data\":" + data, sends[0].Frame.ToString()); // Byte for byte.
+        Assert.Contains("\"data\":" + data, frame.Frame.ToString()); // Byte for byte.
         foreach (var other in others)
         {
             ExpectNothingMoreFromTheRoom(room, other); // Once each.
@@ -274,20 +276,20 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
     private (IActorRef Room, TestProbe Directory) Start(int maxMembers = 16)
     {
         var directory = CreateTestProbe();
-        var room = Sys.ActorOf(RoomActor.Props(Room, new RoomSettings(maxMembers, MaxRoomsPerClient: 8, MaxRooms: 100), directory.Ref));
+        var room = Sys.ActorOf(RoomActor.Props(Room, new RoomSettings(maxMembers, MaxRoomsPerClient: 8, MaxRooms: 100, FlushInterval: TimeSpan.Zero), directory.Ref));
         return (room, directory);
     }
 
     /// <summary>A new member, whose JOIN was accepted.</summary>
-    private TestProbe Join(IActorRef room, long userId, string name)
+    private MemberProbe Join(IActorRef room, long userId, string name)
     {
         var client = CreateTestProbe();
         room.Tell(new RoomDirectory.Join(Room, new PlayerInfo(userId, name), client.Ref, null), client.Ref);
         client.ExpectMsg<ClientActor.JoinedRoom>();
-        return client;
+        return new MemberProbe(client, userId);
     }
 
-    private static void DrainPresence(TestProbe client, int count)
+    private static void DrainPresence(MemberProbe client, int count)
     {
         for (var i = 0; i < count; i++)
         {
@@ -296,7 +298,7 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
     }
 
     /// <summary>Asks the room WHO as <paramref name="asker"/>; the reply must be the next thing the asker hears.</summary>
-    private static Newtonsoft.Json.Linq.JObject Who(IActorRef room, TestProbe asker)
+    private static Newtonsoft.Json.Linq.JObject Who(IActorRef room, MemberProbe asker)
     {
         room.Tell(new RoomActor.Who(null), asker.Ref);
         return asker.NextFrame("WHO");
@@ -307,7 +309,13 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
     /// in order, so if the WHO reply is the next thing the probe hears, the room sent it nothing
     /// else while handling what it was told before.
     /// </summary>
-    private static void ExpectNothingMoreFromTheRoom(IActorRef room, TestProbe client) => Who(room, client);
+    private static void ExpectNothingMoreFromTheRoom(IActorRef room, MemberProbe client) => Who(room, client);
+
+    private static void ExpectNothingMoreFromTheRoom(IActorRef room, TestProbe stranger)
+    {
+        room.Tell(new RoomActor.Who(null), stranger.Ref);
+        stranger.NextFrame("WHO");
+    }
 
     private static RawJson Raw(string json) => new(Encoding.UTF8.GetBytes(json));
 

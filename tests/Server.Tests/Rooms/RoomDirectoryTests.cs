@@ -234,16 +234,16 @@ public sealed class RoomDirectoryTests(ITestOutputHelper output) : Akka.TestKit.
     }
 
     private IActorRef Start(int maxRooms = 100) =>
-        Sys.ActorOf(RoomDirectory.Props(new RoomSettings(MaxMembers: 16, MaxRoomsPerClient: 8, MaxRooms: maxRooms)));
+        Sys.ActorOf(RoomDirectory.Props(new RoomSettings(MaxMembers: 16, MaxRoomsPerClient: 8, MaxRooms: maxRooms, FlushInterval: TimeSpan.Zero)));
 
     private static (string Room, int Members)[] RoomsIn(JObject frame) =>
         [.. frame["message"]!["rooms"]!.Select(r => ((string)r["room"]!, (int)r["members"]!))];
 
-    private (IActorRef Room, TestProbe Client) Join(IActorRef directory, string room, long userId)
+    private (IActorRef Room, MemberProbe Client) Join(IActorRef directory, string room, long userId)
     {
         var client = CreateTestProbe();
         directory.Tell(new RoomDirectory.Join(room, new PlayerInfo(userId, $"player-{userId}"), client.Ref, null), client.Ref);
-        return (client.ExpectMsg<ClientActor.JoinedRoom>().RoomActor, client);
+        return (client.ExpectMsg<ClientActor.JoinedRoom>().RoomActor, new MemberProbe(client, userId));
     }
 
     /// <summary>How many room actors the directory holds right now.</summary>
