@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
 using ActorGameServer.Server.Diagnostics;
@@ -7,10 +8,11 @@ namespace ActorGameServer.Server.Rooms;
 
 /// <summary>
 /// One room: its members, their presence, and the fan-out of what they relay. Each relayed
-/// frame is encoded once and the same bytes go to every other member. Relayed frames are held
-/// for up to <c>rooms.flush-interval</c> and then sent to the members together, as one message
-/// each, which their ClientActors write in one socket write: a busy room costs a few writes per
-/// member per interval instead of one per frame (docs/PERFORMANCE.md, "Fan-out"). Members are
+/// frame is encoded once and the same bytes go to every other member. A room sends relayed
+/// frames to its members in batches, at most one per <c>rooms.flush-interval</c>, as one message
+/// to each member, which its ClientActor writes in one socket write: a busy room costs one write
+/// per member per interval instead of one per frame, and a quiet room adds no delay
+/// (docs/PERFORMANCE.md, "Fan-out"). Members are
 /// watched, so a player who disconnects for any reason leaves with the same presence notice as
 /// LEAVE. When the last member leaves, the room tells the directory, which retires it.
 /// </summary>
@@ -48,6 +50,7 @@ public sealed class RoomActor : UntypedActor
     private List<ClientActor.RelayedFrame> _held = [];
     private ICancelable? _flush; // Scheduled while frames are held (with a flush-interval above 0).
     private bool _flushRequested;
+    private long _lastSentTicks; // When the last batch went to the members (Stopwatch ticks).
 
     public RoomActor(string room, RoomSettings settings, IActorRef directory)
     {
@@ -111,17 +114,21 @@ public sealed class RoomActor : UntypedActor
         _held.Add(new ClientActor.RelayedFrame(relay.From, ServerFrames.Relay(_room, relay.From, relay.Data), StageTimings.Now()));
         if (_flushRequested)
         {
-            return;
+            return; // The batch this one joins is already due.
         }
 
+        // At most one batch per flush-interval, like Nagle's algorithm: a relay that finds the
+        // room quiet for a whole interval goes out at once (behind whatever else is already in
+        // the mailbox, so relays that arrived together still leave together); in a busy room it
+        // waits for the interval since the last batch to pass.
         _flushRequested = true;
-        if (_settings.FlushInterval > TimeSpan.Zero)
+        var wait = _settings.FlushInterval - Stopwatch.GetElapsedTime(_lastSentTicks);
+        if (wait > TimeSpan.Zero)
         {
-            _flush = Context.System.Scheduler.ScheduleTellOnceCancelable(_settings.FlushInterval, Self, FlushRelays.Instance, Self);
+            _flush = Context.System.Scheduler.ScheduleTellOnceCancelable(wait, Self, FlushRelays.Instance, Self);
         }
         else
         {
-            // Behind everything already in the mailbox: the relays that arrived together go out together.
             Self.Tell(FlushRelays.Instance);
         }
     }
@@ -146,6 +153,7 @@ public sealed class RoomActor : UntypedActor
         }
 
         _held = [];
+        _lastSentTicks = Stopwatch.GetTimestamp();
     }
 
     private void OnJoin(RoomDirectory.Join join)

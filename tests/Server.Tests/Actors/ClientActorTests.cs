@@ -56,6 +56,19 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
     }
 
     [Fact]
+    public void A_rooms_relayed_frames_go_out_in_one_write_without_the_players_own()
+    {
+        var (connection, client, _) = Start();
+        client.Tell(connection.ExpectMsg<Tcp.Write>().Ack, connection); // WELCOME
+
+        client.Tell(new ClientActor.Relayed(
+            [Relayed(from: 3, "a"), Relayed(from: UserId, "mine"), Relayed(from: 4, "b")], SentAt: 0));
+
+        var write = WrittenFrames.Of(connection.ExpectMsg<Tcp.Write>());
+        Assert.Equal(["a", "b"], write.Select(frame => (string?)frame["message"]!["data"]));
+    }
+
+    [Fact]
     public void A_hostile_frame_is_answered_with_an_error_then_a_flushed_half_close()
     {
         var (connection, client, parent) = Start();
@@ -202,6 +215,9 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
         var register = connection.ExpectMsg<Tcp.Register>();
         return (connection, register.Handler, parent);
     }
+
+    private static ClientActor.RelayedFrame Relayed(long from, string data) =>
+        new(from, ServerFrames.Relay("lobby", from, new RawJson(System.Text.Encoding.UTF8.GetBytes($"\"{data}\""))), HeldAt: 0);
 
     private static Props ClientProps(IActorRef connection, GameServerSettings settings) =>
         ClientActor.Props(UserId, new TcpConnection(connection, Remote, settings.MaxPayload, settings.MaxJsonDepth), settings, CommandRoutes.Default, ActorRefs.Nobody);

@@ -151,6 +151,44 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
     }
 
     [Fact]
+    public void In_a_busy_room_relays_go_out_together_once_per_flush_interval_in_order()
+    {
+        var (room, _) = Start(flushInterval: TimeSpan.FromSeconds(1));
+        var ada = Join(room, 1, "Ada");
+        var bo = Join(room, 2, "Bo");
+        ada.NextFrame("PRESENCE");
+
+        room.Tell(new RoomActor.Relay(1, Raw("0"), null), ada.Ref);
+        Assert.Equal(["0"], Data(bo.Probe.ExpectMsg<ClientActor.Relayed>())); // The room was quiet: at once.
+        for (var i = 1; i < 6; i++)
+        {
+            room.Tell(new RoomActor.Relay(1, Raw(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), null), ada.Ref);
+        }
+
+        // These arrived within the interval after that batch: they wait for it to pass, then go
+        // out as one message (one write for each member).
+        Assert.Equal(["1", "2", "3", "4", "5"], Data(bo.Probe.ExpectMsg<ClientActor.Relayed>()));
+    }
+
+    [Fact]
+    public void Presence_does_not_wait_for_the_flush_interval_and_follows_the_relays_held_before_it()
+    {
+        var (room, _) = Start(flushInterval: TimeSpan.FromSeconds(1));
+        var ada = Join(room, 1, "Ada");
+        var bo = Join(room, 2, "Bo");
+        ada.NextFrame("PRESENCE");
+        room.Tell(new RoomActor.Relay(1, Raw("\"first\""), null), ada.Ref);
+        Assert.Equal("first", (string?)bo.NextFrame("RELAY")["message"]!["data"]);
+
+        room.Tell(new RoomActor.Relay(1, Raw("\"held\""), null), ada.Ref);
+        Join(room, 3, "Cy");
+
+        // Well within the interval: the JOIN sends what the room held, then the PRESENCE.
+        Assert.Equal("held", (string?)bo.NextFrame("RELAY")["message"]!["data"]);
+        Assert.Equal(3, (long)bo.NextFrame("PRESENCE")["message"]!["joined"]!["user_id"]!);
+    }
+
+    [Fact]
     public void A_relay_from_a_non_member_is_answered_not_in_room_and_reaches_nobody()
     {
         var (room, _) = Start();
@@ -273,10 +311,11 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
         Assert.Equal([(3L, "Cy"), (8L, "Hal")], RoomFrames.Members(who));
     }
 
-    private (IActorRef Room, TestProbe Directory) Start(int maxMembers = 16)
+    /// <summary>A room; with no <paramref name="flushInterval"/>, relays go out as soon as the room has handled what arrived with them.</summary>
+    private (IActorRef Room, TestProbe Directory) Start(int maxMembers = 16, TimeSpan flushInterval = default)
     {
         var directory = CreateTestProbe();
-        var room = Sys.ActorOf(RoomActor.Props(Room, new RoomSettings(maxMembers, MaxRoomsPerClient: 8, MaxRooms: 100, FlushInterval: TimeSpan.Zero), directory.Ref));
+        var room = Sys.ActorOf(RoomActor.Props(Room, new RoomSettings(maxMembers, MaxRoomsPerClient: 8, MaxRooms: 100, flushInterval), directory.Ref));
         return (room, directory);
     }
 
@@ -316,6 +355,9 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
         room.Tell(new RoomActor.Who(null), stranger.Ref);
         stranger.NextFrame("WHO");
     }
+
+    private static string[] Data(ClientActor.Relayed relayed) =>
+        [.. relayed.Frames.Select(f => RoomFrames.Decode(f.Frame)["message"]!["data"]!.ToString())];
 
     private static RawJson Raw(string json) => new(Encoding.UTF8.GetBytes(json));
 
