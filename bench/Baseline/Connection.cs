@@ -85,16 +85,16 @@ internal sealed class Connection(Socket socket, long userId, BaselineOptions opt
     /// <summary>After the closing ERROR was sent: half-close, and give the client a moment to read it and close first.</summary>
     private async Task HalfCloseAsync(NetworkStream stream, CancellationToken cancellation)
     {
-        socket.Shutdown(SocketShutdown.Send);
         var drain = new byte[4096];
         try
         {
+            socket.Shutdown(SocketShutdown.Send);
             // Discard whatever the client still sends until it closes (read returns 0) or time runs out.
             while (await stream.ReadAsync(drain, cancellation) > 0)
             {
             }
         }
-        catch (Exception e) when (e is IOException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
         {
             // Reset by the client, or the close timeout: close now.
         }
