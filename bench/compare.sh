@@ -6,90 +6,28 @@
 #
 # usage: bench/compare.sh
 # env:   BENCH_PORT (actor server, 9400)  BASELINE_PORT (9401)  RESULTS (output directory)
-#        SCENARIOS ("ping50 ping1 tick hold rooms floor")
+#        SCENARIOS ("ping50 ping1 tick hold rooms flood floor"; also "capacity", not by default)
 #        PING_SECONDS (15)  PING1_SECONDS (10)  PING_WARMUP (2)
 #        TICK_CLIENTS (2000)  TICK_HZ (20)  TICK_SECONDS (20)  TICK_WARMUP (5)
 #        HOLD_CLIENTS (10000)  HOLD_SECONDS (10)
 #        ROOMS (100)  MEMBERS (10)  ROOMS_HZ (20)  ROOMS_SECONDS (30)  ROOMS_WARMUP (5)  ROOMS_DRAIN (10)
-# Defaults take about 8 minutes. Every server this script starts is stopped on exit.
+#        FLOOD_CLIENTS (50)  FLOOD_HZ (20)  FLOOD_SECONDS (20)  FLOOD_WARMUP (5)  FLOODERS (10)  FLOOD_BURST (20000; 0 = bursts of 100 every 10 ms)
+#        capacity: CAPACITY_ROOMS, CAPACITY_SECONDS, ... (see bench/capacity.sh)
+# Defaults take about 10 minutes; capacity adds about 20 s per step, up to 8 minutes for both
+# servers with its default list. Every server this script starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-actor_port="${BENCH_PORT:-9400}"
-baseline_port="${BASELINE_PORT:-9401}"
-scenarios="${SCENARIOS:-ping50 ping1 tick hold rooms floor}"
-results="${RESULTS:-bench/results/$(date +%Y%m%d-%H%M%S)}"
-mkdir -p "$results"
-
-started=()
-stop_server() {
-  local pid="$1"
-  kill -TERM "$pid" 2>/dev/null || return 0
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-cleanup() {
-  for pid in "${started[@]}"; do stop_server "$pid"; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-echo "building (Release)..." >&2
-dotnet build -c Release src/Server >/dev/null
-dotnet build -c Release bench/Baseline >/dev/null
-dotnet build -c Release bench/LoadTest >/dev/null
-dotnet build -c Release bench/Floor >/dev/null
-lt=(dotnet bench/LoadTest/bin/Release/net10.0/ActorGameServer.LoadTest.dll)
-
-start_actor() { # config -> pid
-  local pid
-  pid=$(BENCH_PORT="$actor_port" bench/run-server.sh "$1")
-  started+=("$pid")
-  server_pid="$pid"
-}
-# start_local NAME DLL ARGS...: a bench server on the baseline's port (the baseline or bench/Floor)
-start_local() {
-  local name="$1" dll="$2"
-  shift 2
-  if port_in_use "$baseline_port"; then
-    echo "port $baseline_port is already in use; set BASELINE_PORT to another port" >&2
-    exit 1
-  fi
-  dotnet "$dll" --port "$baseline_port" "$@" >"/tmp/ags-bench-$name-$baseline_port.log" 2>&1 &
-  server_pid=$!
-  started+=("$server_pid")
-  for _ in $(seq 100); do port_in_use "$baseline_port" && break; sleep 0.1; done
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "the $name exited; see /tmp/ags-bench-$name-$baseline_port.log" >&2
-    exit 1
-  fi
-}
-
-# run SERVER(actor|baseline|floor) NAME CONFIG SCENARIO-ARGS...   (CONFIG: the floor's arguments, or -)
-run() {
-  local server="$1" name="$2" config="$3"
-  shift 3
-  local port
-  case "$server" in
-    actor) start_actor "$config"; port="$actor_port" ;;
-    baseline) start_local baseline bench/Baseline/bin/Release/net10.0/ActorGameServer.Baseline.dll; port="$baseline_port" ;;
-    floor)
-      read -ra floor_args <<<"$config"
-      start_local floor bench/Floor/bin/Release/net10.0/ActorGameServer.Floor.dll "${floor_args[@]}"
-      port="$baseline_port" ;;
+scenarios="${SCENARIOS:-ping50 ping1 tick hold rooms flood floor}"
+for scenario in $scenarios; do # Checked before anything runs, not after minutes of it.
+  case "$scenario" in
+    ping50 | ping1 | tick | hold | rooms | flood | floor | capacity) ;;
+    *) echo "unknown scenario $scenario (ping50 ping1 tick hold rooms flood floor capacity)" >&2; exit 1 ;;
   esac
-  sleep 1
-  echo "== $name on $server (pid $server_pid): $*" >&2
-  # In the background and waited for, so a signal to this script runs the trap at once and the
-  # trap stops the load generator too.
-  "${lt[@]}" "$@" --port "$port" --server-pid "$server_pid" --json "$results/$server-$name.json" &
-  local lt_pid=$!
-  started+=("$lt_pid")
-  wait "$lt_pid" || echo "!! $name on $server failed (exit $?)" >&2
-  stop_server "$server_pid"
-}
+done
+source bench/lib.sh
+source bench/capacity.sh
+build_all
 
 for scenario in $scenarios; do
   case "$scenario" in
@@ -109,9 +47,20 @@ for scenario in $scenarios; do
       args=(hold --clients "${HOLD_CLIENTS:-10000}" --seconds "${HOLD_SECONDS:-10}")
       run actor hold bench/loopback.hocon "${args[@]}"
       run baseline hold - "${args[@]}" ;;
-    rooms) # The baseline has no rooms.
-      run actor rooms bench/loopback.hocon rooms --rooms "${ROOMS:-100}" --members "${MEMBERS:-10}" --hz "${ROOMS_HZ:-20}" \
-        --seconds "${ROOMS_SECONDS:-30}" --warmup "${ROOMS_WARMUP:-5}" --drain "${ROOMS_DRAIN:-10}" ;;
+    rooms)
+      args=(rooms --rooms "${ROOMS:-100}" --members "${MEMBERS:-10}" --hz "${ROOMS_HZ:-20}"
+        --seconds "${ROOMS_SECONDS:-30}" --warmup "${ROOMS_WARMUP:-5}" --drain "${ROOMS_DRAIN:-10}")
+      run actor rooms bench/loopback.hocon "${args[@]}"
+      run baseline rooms - "${args[@]}" ;;
+    capacity) # The most players in rooms each server keeps under 50 ms (bench/capacity.sh).
+      capacity actor
+      capacity baseline ;;
+    flood) # The actor server only (the baseline has no rate limit): the same players without and with flooders.
+      # Players at 20 Hz, not a closed loop: loopback.hocon keeps the production rate limit
+      # (120 frames/s), which a closed-loop client would exceed by itself.
+      args=(tick --clients "${FLOOD_CLIENTS:-50}" --hz "${FLOOD_HZ:-20}" --seconds "${FLOOD_SECONDS:-20}" --warmup "${FLOOD_WARMUP:-5}")
+      run actor flood-quiet bench/loopback.hocon "${args[@]}"
+      run actor flood bench/loopback.hocon "${args[@]}" --flooders "${FLOODERS:-10}" --flood-burst "${FLOOD_BURST:-20000}" ;;
     floor) # hold and ping50 against bench/Floor: what the transport alone costs (see its README).
       args=(hold --clients "${HOLD_CLIENTS:-10000}" --seconds "${HOLD_SECONDS:-10}")
       run floor akka-io "--transport akka-io" "${args[@]}"
@@ -120,7 +69,6 @@ for scenario in $scenarios; do
       args=(ping --clients 50 --seconds "${PING_SECONDS:-15}" --warmup "${PING_WARMUP:-2}")
       run floor akka-io-ping50 "--transport akka-io" "${args[@]}"
       run floor sockets-ping50 "--transport sockets" "${args[@]}" ;;
-    *) echo "unknown scenario $scenario (ping50 ping1 tick hold rooms floor)" >&2; exit 1 ;;
   esac
 done
 

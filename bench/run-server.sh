@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts the Release server on 127.0.0.1 in the background with a bench config; prints its PID.
 # usage: [BENCH_PORT=9400] [BENCH_HTTP_PORT=0] bench/run-server.sh bench/throughput.hocon   (log in /tmp/ags-bench-server-PORT.log)
+#        BENCH_NO_BUILD=1 skips the build (bench/lib.sh builds once before many runs).
 # Refuses a port that something already listens on, so a load run never measures another server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,7 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
   echo "port $port is already in use; set BENCH_PORT to another port" >&2
   exit 1
 fi
-dotnet build -c Release src/Server >/dev/null
+[[ -n "${BENCH_NO_BUILD:-}" ]] || dotnet build -c Release src/Server >/dev/null
 GAME_SERVER_HOST=127.0.0.1 GAME_SERVER_PORT="$port" GAME_SERVER_HTTP_PORT="${BENCH_HTTP_PORT:-0}" GAME_SERVER_LOGLEVEL=WARNING \
   dotnet src/Server/bin/Release/net10.0/ActorGameServer.Server.dll --config "${1:-bench/loopback.hocon}" \
   > "$log" 2>&1 &

@@ -2,10 +2,10 @@ using System.Net;
 
 namespace ActorGameServer.Baseline;
 
-/// <summary>The command line: <c>--host</c>, <c>--port</c>, <c>--max-payload</c>, with the bench defaults.</summary>
+/// <summary>The command line: <c>--host</c>, <c>--port</c>, <c>--max-payload</c>, <c>--max-members</c>, with the bench defaults.</summary>
 internal sealed record BaselineOptions
 {
-    public const string Usage = "usage: Baseline [--host 127.0.0.1] [--port 9401] [--max-payload 5000]";
+    public const string Usage = "usage: Baseline [--host 127.0.0.1] [--port 9401] [--max-payload 5000] [--max-members 64]";
 
     public IPAddress Host { get; init; } = IPAddress.Loopback;
 
@@ -14,6 +14,9 @@ internal sealed record BaselineOptions
 
     // The actor server's default, so the two refuse the same frames.
     public int MaxPayload { get; init; } = 5000;
+
+    // The actor server's rooms.max-members default: a JOIN beyond it is room_full on both.
+    public int MaxMembers { get; init; } = 64;
 
     // The actor server's max-json-depth; deeper frames are bad_json on both.
     public int MaxJsonDepth { get; init; } = 32;
@@ -29,6 +32,7 @@ internal sealed record BaselineOptions
                 "--host" => options with { Host = value == "localhost" ? IPAddress.Loopback : IPAddress.Parse(value) },
                 "--port" => options with { Port = int.Parse(value) },
                 "--max-payload" => options with { MaxPayload = Positive(args[i], int.Parse(value)) },
+                "--max-members" => options with { MaxMembers = Positive(args[i], int.Parse(value)) },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }

@@ -11,6 +11,7 @@ namespace ActorGameServer.Baseline;
 internal sealed class BaselineServer(BaselineOptions options)
 {
     private readonly ConcurrentDictionary<long, Task> _connections = new();
+    private readonly RoomDirectory _rooms = new(options.MaxMembers);
     private long _lastUserId;
 
     /// <summary>Binds the port; throws <see cref="SocketException"/> when it cannot (already in use, for instance).</summary>
@@ -55,7 +56,7 @@ internal sealed class BaselineServer(BaselineOptions options)
         await Task.Yield();
         try
         {
-            await new Connection(socket, userId, options).RunAsync(stopping);
+            await new Connection(socket, userId, options, _rooms).RunAsync(stopping);
         }
         catch (Exception e)
         {

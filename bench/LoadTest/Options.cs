@@ -13,6 +13,12 @@ internal sealed record Options
     public int Flooders { get; init; }
 
     /// <summary>
+    /// Flooders: 0 (default) sends bursts of 100 PINGs every 10 ms; N &gt; 0 writes N PINGs at
+    /// once and then only reads, like the attacker (20,000 at once).
+    /// </summary>
+    public int FloodBurst { get; init; }
+
+    /// <summary>
     /// tick and rooms: messages per second per client. <c>ping --hz N</c> (N &gt; 0) is kept as an
     /// alias for <c>tick</c>; plain ping is the closed loop.
     /// </summary>
@@ -43,6 +49,10 @@ internal sealed record Options
     /// <summary>ping --hz N runs the open-loop tick scenario (the old name of it).</summary>
     public string EffectiveScenario => Scenario == "ping" && Hz > 0 ? "tick" : Scenario;
 
+    /// <summary>The flooders, for a scenario's one-line description.</summary>
+    public string FloodersDescription => Flooders == 0 ? "no flooders"
+        : FloodBurst > 0 ? $"{Flooders} flooders writing {FloodBurst} PINGs at once" : $"{Flooders} flooders (100 PINGs every 10 ms)";
+
     /// <summary>The options that shape a run, for the JSON result.</summary>
     public IReadOnlyDictionary<string, object?> Describe() => new SortedDictionary<string, object?>
     {
@@ -53,6 +63,7 @@ internal sealed record Options
         ["warmupSeconds"] = Warmup.TotalSeconds,
         ["hz"] = Hz,
         ["flooders"] = Flooders,
+        ["floodBurst"] = FloodBurst,
         ["rooms"] = Rooms,
         ["members"] = Members,
         ["drainSeconds"] = Drain.TotalSeconds,
@@ -65,7 +76,7 @@ internal sealed record Options
     {
         if (args.Length == 0)
         {
-            throw new ArgumentException("usage: LoadTest <ping|tick|rooms|hold|cycles|slow-reader|shutdown> [--host IP] [--port N] [--clients N] [--seconds|--duration N] [--warmup N] [--hz N] [--flooders N] [--cycles N] [--rooms N] [--members N] [--drain N] [--client raw|gameclient] [--server-pid PID] [--json FILE|-] [--quiet]");
+            throw new ArgumentException("usage: LoadTest <ping|tick|rooms|hold|cycles|slow-reader|shutdown> [--host IP] [--port N] [--clients N] [--seconds|--duration N] [--warmup N] [--hz N] [--flooders N] [--flood-burst N] [--cycles N] [--rooms N] [--members N] [--drain N] [--client raw|gameclient] [--server-pid PID] [--json FILE|-] [--quiet]");
         }
 
         var options = args[0] switch
@@ -95,6 +106,7 @@ internal sealed record Options
                 "--seconds" or "--duration" => options with { Duration = TimeSpan.FromSeconds(double.Parse(value)) },
                 "--warmup" => options with { Warmup = TimeSpan.FromSeconds(double.Parse(value)) },
                 "--flooders" => options with { Flooders = int.Parse(value) },
+                "--flood-burst" => options with { FloodBurst = int.Parse(value) },
                 "--hz" => options with { Hz = double.Parse(value) },
                 "--cycles" => options with { Cycles = int.Parse(value) },
                 "--server-pid" => options with { ServerPid = int.Parse(value) },

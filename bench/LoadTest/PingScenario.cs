@@ -45,21 +45,16 @@ internal static class PingScenario
         var players = await Task.WhenAll(Enumerable.Range(0, options.Clients)
             .Select(i => Task.Run(() => PlayAsync(options, i, window, latencies, counters, stop.Token, abandon.Token))));
         await sampling;
-        var flooderDisconnects = (await Task.WhenAll(flooders)).Sum();
+        var flood = await flooders;
 
         var seconds = options.Duration.TotalSeconds;
         var roundTrips = players.Sum(p => p.RoundTrips);
         var failed = players.Count(p => p.Failure is not null);
         var extra = new SortedDictionary<string, double> { ["wrongReplies"] = players.Sum(p => p.Wrong) };
-        if (options.Flooders > 0)
-        {
-            extra["flooderDisconnects"] = flooderDisconnects;
-        }
-
         return new ScenarioResult
         {
             Scenario = "ping",
-            Description = $"{options.Clients} clients, closed loop, {options.Flooders} flooders, {seconds:F0} s measured after {options.Warmup.TotalSeconds:F0} s warm-up",
+            Description = $"{options.Clients} clients, closed loop, {options.FloodersDescription}, {seconds:F0} s measured after {options.Warmup.TotalSeconds:F0} s warm-up",
             Options = options.Describe(),
             DurationSeconds = seconds,
             Operation = "round trips",
@@ -73,6 +68,7 @@ internal static class PingScenario
             Server = ServerUsage.Between(options.ServerPid, before?.Server, after?.Server, roundTrips, seconds),
             GeneratorCpuSeconds = before is null || after is null ? null : Sample.GeneratorSeconds(before, after),
             Extra = extra,
+            Flood = options.Flooders > 0 ? flood : null,
             Notes = [.. players.Select(p => p.Failure).OfType<string>().Distinct().Take(3)],
         };
     }

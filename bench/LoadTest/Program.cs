@@ -37,7 +37,7 @@ catch (ArgumentException e)
 catch (Exception e) when (e is InvalidDataException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
 {
     // Could not even set up (server not listening, or it does not speak what the scenario needs,
-    // like rooms against bench/Baseline): no result to report.
+    // like rooms against bench/Floor): no result to report.
     Console.Error.WriteLine($"{options.EffectiveScenario} failed to set up: {e.Message}");
     return 2;
 }

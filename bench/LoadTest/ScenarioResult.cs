@@ -57,6 +57,9 @@ internal sealed record ScenarioResult
 
     public SortedDictionary<string, double> Extra { get; init; } = [];
 
+    /// <summary>What the flooders saw (ping and tick with --flooders), else null.</summary>
+    public FloodReport? Flood { get; init; }
+
     /// <summary>Distinct failure messages, at most a few.</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 
@@ -88,6 +91,15 @@ internal sealed record ScenarioResult
         if (GeneratorCpuSeconds is { } generator)
         {
             output.WriteLine($"  load generator CPU: {generator:F2} s");
+        }
+
+        if (Flood is { } flood)
+        {
+            output.WriteLine($"  flooders: {flood}");
+            if (flood.LastErrorBeforeClose is { } last)
+            {
+                output.WriteLine($"    last frame before a close: {last}");
+            }
         }
 
         if (Extra.Count > 0)

@@ -81,7 +81,7 @@ internal static class TickScenario
         await Task.Run(() => tickers.ForEach(t => t.Join()));
         await sampling;
         await stopFlooding.CancelAsync();
-        var flooderDisconnects = (await Task.WhenAll(flooders)).Sum();
+        var flood = await flooders;
 
         var sent = players.Sum(p => p.SentInWindow);
         var drained = await Window.DrainAsync(() => players.Sum(p => p.ReceivedInWindow), sent, options.Drain);
@@ -108,15 +108,10 @@ internal static class TickScenario
             ["sendLatenessP99Ms"] = sendLateness?.P99Ms ?? 0,
             ["sendLatenessMaxMs"] = sendLateness?.MaxMs ?? 0,
         };
-        if (options.Flooders > 0)
-        {
-            extra["flooderDisconnects"] = flooderDisconnects;
-        }
-
         return new ScenarioResult
         {
             Scenario = "tick",
-            Description = $"{options.Clients} clients each PING at {options.Hz:0.##} Hz (open loop), {options.Flooders} flooders, {seconds:F0} s measured after {options.Warmup.TotalSeconds:F0} s warm-up; drain {drained.Time.TotalSeconds:F2} s: {drained.End}",
+            Description = $"{options.Clients} clients each PING at {options.Hz:0.##} Hz (open loop), {options.FloodersDescription}, {seconds:F0} s measured after {options.Warmup.TotalSeconds:F0} s warm-up; drain {drained.Time.TotalSeconds:F2} s: {drained.End}",
             Options = options.Describe(),
             DurationSeconds = seconds,
             Operation = "replies",
@@ -131,6 +126,7 @@ internal static class TickScenario
             Server = ServerUsage.Between(options.ServerPid, before?.Server, after?.Server, received, seconds),
             GeneratorCpuSeconds = before is null || after is null ? null : Sample.GeneratorSeconds(before, after),
             Extra = extra,
+            Flood = options.Flooders > 0 ? flood : null,
             Notes = [.. players.Select(p => p.Failure).Concat(players.Select(p => p.FirstError)).OfType<string>().Distinct().Take(3)],
         };
     }
