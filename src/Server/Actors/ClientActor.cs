@@ -249,10 +249,11 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     private void ReadFrames()
     {
         // Bytes that arrive after we decided to close are not read: the stream is no longer trusted.
-        // While reading is paused, what the transport had read before the pause reached it still
-        // arrives, and is decoded and checked now like any frame: handled if the budget allows,
-        // dropped otherwise. Holding it for later would mean buffering however far the transport
-        // had read ahead, where today a connection holds at most one read's worth.
+        // While reading is paused, the read that was already under way still arrives (one TCP read,
+        // or up to two WebSocket messages), and its frames are decoded and checked now like any
+        // other: handled if the budget allows, dropped otherwise. They were sent over budget like
+        // the frame that was dropped; holding them for the resume would need a second place to
+        // keep them and a way back into this loop, for that little.
         while (StillOpen)
         {
             var decoded = _connection.NextFrame();
