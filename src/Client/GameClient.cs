@@ -81,6 +81,11 @@ public sealed class GameClient : IAsyncDisposable
     }
 
     /// <summary>Sends a request and returns its reply; an ERROR reply throws <see cref="GameServerException"/>.</summary>
+    /// <remarks>
+    /// Over the server's rate limit, only the first dropped request in a second is answered
+    /// (rate_limited); the others get no reply at all, so a client that may send that fast should
+    /// pass a <paramref name="cancellationToken"/> that gives up after a while.
+    /// </remarks>
     /// <param name="messageJson">The request's message as JSON text, sent as is.</param>
     public async Task<ServerFrame> RequestAsync(string cmd, string messageJson, CancellationToken cancellationToken = default)
     {

@@ -55,6 +55,12 @@ public sealed class ClientActor : UntypedActor, ISessionHost
         public static readonly IdleCheck Instance = new();
     }
 
+    /// <summary>The pause the session asked for (over its rate budget) is over: read again.</summary>
+    private sealed class ResumeReading
+    {
+        public static readonly ResumeReading Instance = new();
+    }
+
     private readonly IClientConnection _connection;
     private readonly GameServerSettings _settings;
     private readonly PlayerSession _session;
@@ -66,6 +72,8 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     // so a scheduled message never keeps a stopped actor reachable.
     private ICancelable? _idleCheck;
     private ICancelable? _closeTimeout;
+    // Set while reading is paused: the ResumeReading that ends the pause.
+    private ICancelable? _readingPaused;
 
     // Why the server is closing this connection, once it decided to (Flushing and Closing).
     private CloseReason _closeReason;
@@ -91,6 +99,17 @@ public sealed class ClientActor : UntypedActor, ISessionHost
 
     void ISessionHost.Send(EncodedFrame frame) => Enqueue(frame);
 
+    void ISessionHost.PauseReading(TimeSpan duration)
+    {
+        if (_readingPaused is not null || !StillOpen)
+        {
+            return; // The pause on is the one the first dropped frame asked for; a close reads to the end.
+        }
+
+        _connection.SuspendReading();
+        _readingPaused = ScheduleOnce(duration, ResumeReading.Instance);
+    }
+
     void ISessionHost.Close(CloseReason reason, ProtocolError error)
     {
         Enqueue(ServerFrames.Error(error));
@@ -108,6 +127,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     {
         _idleCheck?.Cancel();
         _closeTimeout?.Cancel();
+        _readingPaused?.Cancel();
         _connection.Release();
     }
 
@@ -157,6 +177,9 @@ public sealed class ClientActor : UntypedActor, ISessionHost
                 }
 
                 break;
+            case ResumeReading:
+                EndReadingPause();
+                break;
             default:
                 OnConnectionEvent(message);
                 break;
@@ -174,7 +197,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             case CloseTimedOut:
                 OnCloseTimedOut();
                 break;
-            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or IdleCheck:
+            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or IdleCheck or ResumeReading:
                 break; // The last frame is queued; the player is leaving.
             default:
                 if (OnConnectionEvent(message) == ConnectionEvent.Written)
@@ -194,7 +217,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             case CloseTimedOut:
                 OnCloseTimedOut();
                 break;
-            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or IdleCheck:
+            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or IdleCheck or ResumeReading:
                 break;
             default:
                 OnConnectionEvent(message);
@@ -241,6 +264,11 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     private void ReadFrames()
     {
         // Bytes that arrive after we decided to close are not read: the stream is no longer trusted.
+        // While reading is paused, the read that was already under way still arrives (one TCP read,
+        // or up to two WebSocket messages), and its frames are decoded and checked now like any
+        // other: handled if the budget allows, dropped otherwise. They were sent over budget like
+        // the frame that was dropped; holding them for the resume would need a second place to
+        // keep them and a way back into this loop, for that little.
         while (StillOpen)
         {
             var decoded = _connection.NextFrame();
@@ -315,6 +343,10 @@ public sealed class ClientActor : UntypedActor, ISessionHost
         _closeReason = reason;
         _closeError = error;
         _closeTimeout = ScheduleOnce(_settings.CloseTimeout, CloseTimedOut.Instance);
+        // A paused connection reads again, and throws away, what the client still sends: a client
+        // blocked in a write gets to read our last frame, and its close (FIN, close frame) is seen,
+        // so the close stays graceful instead of ending in a reset after close-timeout.
+        EndReadingPause();
         Become(Flushing);
         CloseOnceFlushed();
     }
@@ -329,6 +361,16 @@ public sealed class ClientActor : UntypedActor, ISessionHost
         {
             _connection.Close(_closeReason, _closeError);
             Become(Closing);
+        }
+    }
+
+    private void EndReadingPause()
+    {
+        if (_readingPaused is { } paused)
+        {
+            paused.Cancel();
+            _readingPaused = null;
+            _connection.ResumeReading();
         }
     }
 

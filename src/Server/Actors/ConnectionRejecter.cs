@@ -39,6 +39,9 @@ public sealed class ConnectionRejecter : UntypedActor, IWithTimers
     protected override void PreStart()
     {
         _connection.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
+        // The listener binds in pull mode: without reads the client's FIN is never seen, and
+        // the close would wait for GiveUp and end in a reset.
+        _connection.Tell(Tcp.ResumeReading.Instance);
         Context.Watch(_connection);
         _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(ServerFrames.Error(_error).ToLengthPrefixed()), Written.Instance));
         Timers.StartSingleTimer(nameof(GiveUp), GiveUp.Instance, _closeTimeout);
@@ -50,6 +53,9 @@ public sealed class ConnectionRejecter : UntypedActor, IWithTimers
         {
             case Written:
                 _connection.Tell(Tcp.ConfirmedClose.Instance);
+                break;
+            case Tcp.Received:
+                _connection.Tell(Tcp.ResumeReading.Instance); // Whatever it sent is not read; read on to its FIN.
                 break;
             case GiveUp:
                 _connection.Tell(Tcp.Abort.Instance);

@@ -54,7 +54,9 @@ public sealed class ListenerActor : UntypedActor
         Akka.Actor.Props.Create(() => new ListenerActor(settings, registry));
 
     protected override void PreStart() =>
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _settings.EndPoint, _settings.Backlog, options: [], pullMode: false));
+        // Pull mode: each connection reads only when its handler asks (see TcpConnection), so a
+        // flood waits in the kernel rather than in the client actor's mailbox.
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _settings.EndPoint, _settings.Backlog, options: [], pullMode: true));
 
     protected override void OnReceive(object message)
     {

@@ -48,7 +48,8 @@ public sealed record GameServerSettings
                 MessageBurst: Read(config, "rate-limit.burst", c => InRange(c.GetInt("rate-limit.burst"), 1, 1_000_000)),
                 BytesPerSecond: Read(config, "rate-limit.bytes-per-second", c => ByteSize(c, "rate-limit.bytes-per-second", 1)),
                 ByteBurst: Read(config, "rate-limit.byte-burst", c => ByteSize(c, "rate-limit.byte-burst", 1)),
-                DisconnectAfter: Read(config, "rate-limit.disconnect-after", c => Positive(c.GetTimeSpan("rate-limit.disconnect-after")))),
+                DisconnectAfter: Read(config, "rate-limit.disconnect-after", c => Positive(c.GetTimeSpan("rate-limit.disconnect-after"))),
+                ErrorInterval: Read(config, "rate-limit.error-interval", c => Positive(c.GetTimeSpan("rate-limit.error-interval")))),
             MaxConnections = Read(config, "max-connections", c => InRange(c.GetInt("max-connections"), 1, 10_000_000)),
             MaxConnectionsPerIp = Read(config, "max-connections-per-ip", c => InRange(c.GetInt("max-connections-per-ip"), 1, 10_000_000)),
             Rooms = new RoomSettings(

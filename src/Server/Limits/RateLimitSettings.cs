@@ -6,4 +6,5 @@ public sealed record RateLimitSettings(
     double MessageBurst,
     double BytesPerSecond,
     double ByteBurst,
-    TimeSpan DisconnectAfter);
+    TimeSpan DisconnectAfter,
+    TimeSpan ErrorInterval);

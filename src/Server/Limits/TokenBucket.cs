@@ -30,6 +30,16 @@ public sealed class TokenBucket
         return _tokens;
     }
 
+    /// <summary>
+    /// How long after <paramref name="nowTicks"/> the bucket will hold <paramref name="amount"/>
+    /// tokens (0 if it does now), in Stopwatch ticks; at most <see cref="Burst"/> ever fits.
+    /// </summary>
+    public long TicksUntil(double amount, long nowTicks)
+    {
+        var missing = Math.Min(amount, Burst) - AvailableAt(nowTicks);
+        return missing <= 0 ? 0 : (long)Math.Ceiling(missing / _perTick);
+    }
+
     /// <summary>Takes <paramref name="amount"/> tokens if they are there; otherwise takes none.</summary>
     public bool TryTake(double amount, long nowTicks)
     {

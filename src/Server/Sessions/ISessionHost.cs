@@ -18,6 +18,12 @@ public interface ISessionHost
     /// <summary>Queue a frame for the player, in order after everything queued before.</summary>
     void Send(EncodedFrame frame);
 
+    /// <summary>
+    /// Read nothing more from the connection for <paramref name="duration"/> (the player is over
+    /// its rate budget); frames already read still arrive. While a pause is on, another changes nothing.
+    /// </summary>
+    void PauseReading(TimeSpan duration);
+
     /// <summary>Send <paramref name="error"/> as the last frame, flush, and close the connection.</summary>
     void Close(CloseReason reason, ProtocolError error);
 }

@@ -155,14 +155,34 @@ public sealed class PlayerSession : IClientSession
                 Dispatch(request);
                 break;
             case RateDecision.Dropped:
-                Send(ServerFrames.Error(RateLimitError("the frame was dropped"), request.Id));
+                Send(ServerFrames.Error(RateLimitError(WithSilentDrops("the frame was dropped")), request.Id));
+                PauseReading(frameBytes);
+                break;
+            case RateDecision.DroppedSilently:
+                PauseReading(frameBytes);
                 break;
             case RateDecision.Disconnect:
                 _log.Warning("{0} stayed over the rate limit for {1}; disconnecting", _host.Who, _settings.RateLimit.DisconnectAfter);
-                Close(CloseReason.RateLimited, RateLimitError($"still over the limit after {_settings.RateLimit.DisconnectAfter.TotalSeconds:0.#} s; disconnecting"));
+                Close(CloseReason.RateLimited, RateLimitError(WithSilentDrops($"still over the limit after {_settings.RateLimit.DisconnectAfter.TotalSeconds:0.#} s; disconnecting")));
                 break;
         }
     }
+
+    /// <summary>
+    /// The player is over its budget: from this dropped frame until the limiter could take it.
+    /// Reading stops until then, so what else it sends waits in its own and the kernel's buffers
+    /// instead of being read only to be dropped. At most half the idle timeout at a time: the
+    /// idle timeout counts from the last frame read, and a pause must not make a player look idle.
+    /// </summary>
+    private void PauseReading(int frameBytes)
+    {
+        var untilAllowed = _rateLimiter.UntilAllowed(frameBytes, _lastFrameTicks);
+        _host.PauseReading(TimeSpan.FromTicks(Math.Min(untilAllowed.Ticks, _settings.IdleTimeout.Ticks / 2)));
+    }
+
+    private string WithSilentDrops(string outcome) => _rateLimiter.TakeSilentDrops() is var silent and > 0
+        ? $"{outcome} ({silent} more dropped without an answer since the last rate_limited)"
+        : outcome;
 
     private ProtocolError RateLimitError(string outcome) => new(
         ErrorCode.RateLimited,

@@ -54,6 +54,16 @@ public interface IClientConnection
     (CloseReason Reason, string Detail) ClosedBy { get; }
 
     /// <summary>
+    /// Stop reading from the socket until <see cref="ResumeReading"/>, so what the client sends
+    /// waits in the kernel (and TCP flow control slows it). What was read before this reached the
+    /// transport may still arrive as <see cref="ConnectionEvent.Received"/>.
+    /// </summary>
+    void SuspendReading();
+
+    /// <summary>Read from the socket again after <see cref="SuspendReading"/>.</summary>
+    void ResumeReading();
+
+    /// <summary>
     /// Writes <paramref name="frames"/> in order, as one write; <see cref="ConnectionEvent.Written"/>
     /// follows. The caller keeps one write in flight and leaves the list untouched until then.
     /// </summary>

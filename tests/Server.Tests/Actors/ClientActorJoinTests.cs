@@ -106,7 +106,7 @@ public sealed class ClientActorJoinTests(ITestOutputHelper output) : Akka.TestKi
 
     private (TestProbe Connection, IActorRef Client, TestProbe Directory) Start()
     {
-        var connection = CreateTestProbe();
+        var connection = this.CreateConnectionProbe();
         var directory = CreateTestProbe();
         var settings = ActorTestSettings.Create();
         var tcp = new TcpConnection(connection.Ref, new IPEndPoint(IPAddress.Loopback, 50000), settings.MaxPayload, settings.MaxJsonDepth);

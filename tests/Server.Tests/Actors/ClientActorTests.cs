@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
@@ -137,30 +138,63 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
     }
 
     [Fact]
-    public void Frames_over_the_rate_limit_are_answered_rate_limited_with_their_id_and_dropped()
+    public void Over_the_rate_limit_it_answers_the_first_dropped_frame_and_asks_for_no_read_until_a_frame_would_be_allowed()
     {
-        var (connection, client, _) = Start("game-server.rate-limit { messages-per-second = 1, burst = 5 }");
+        var (connection, client, _) = Start("game-server.rate-limit { messages-per-second = 1, burst = 5, error-interval = 1h }", hearsReadRequests: true);
+        connection.ExpectMsg<Tcp.ResumeReading>(); // Pull mode: the first read.
         client.Tell(connection.ExpectMsg<Tcp.Write>().Ack, connection);
-        var pings = Enumerable.Range(0, 10)
-            .SelectMany(i => WireClient.Frame(System.Text.Encoding.UTF8.GetBytes($$"""{"cmd":"PING","message":{{i}},"id":{{i}}}""")))
-            .ToArray();
+        var sinceSent = Stopwatch.StartNew();
 
-        client.Tell(new Tcp.Received(ByteString.FromBytes(pings)), connection);
+        // Taking a read asks for the next one; frame 0's PONG goes out at once; frame 5, the
+        // first over the burst, suspends reading.
+        client.Tell(new Tcp.Received(ByteString.FromBytes(Pings(0, 10))), connection);
+        connection.ExpectMsg<Tcp.ResumeReading>();
+        var first = connection.ExpectMsg<Tcp.Write>();
 
-        var replies = new List<Newtonsoft.Json.Linq.JObject>();
-        while (replies.Count < 10)
-        {
-            var write = connection.ExpectMsg<Tcp.Write>();
-            replies.AddRange(WrittenFrames.Of(write));
-            client.Tell(write.Ack, connection);
-        }
+        // The read asked for before the suspension arrives; nothing more is asked for, and its
+        // frame is dropped without an answer like frames 6 to 9.
+        client.Tell(new Tcp.Received(ByteString.FromBytes(Pings(10, 1))), connection);
+        client.Tell(first.Ack, connection);
 
-        Assert.Equal(Enumerable.Repeat("PONG", 5), replies.Take(5).Select(r => (string?)r["cmd"]));
-        Assert.All(replies.Skip(5), r => Assert.Equal("rate_limited", (string?)r["message"]!["code"]));
-        Assert.Equal([5, 6, 7, 8, 9], replies.Skip(5).Select(r => (int)r["id"]!));
-        // Dropped frames do not close the connection: the next message from the actor is a write, not a close.
-        client.Tell(new ClientActor.Send(ServerFrames.Shutdown("sentinel", 1)));
-        Assert.Equal("SHUTDOWN", (string?)WrittenFrames.Of(connection.ExpectMsg<Tcp.Write>())[0]["cmd"]);
+        // Then the rest of the replies, and a second later (one frame a second) the next read;
+        // which of the two comes first depends on how fast this test runs.
+        var next = connection.ReceiveN(2, TimeSpan.FromSeconds(10));
+        Assert.Single(next.OfType<Tcp.ResumeReading>());
+        Assert.InRange(sinceSent.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.MaxValue);
+        var batch = next.OfType<Tcp.Write>().Single();
+        var replies = WrittenFrames.Of(batch);
+        Assert.Equal(["PONG 1", "PONG 2", "PONG 3", "PONG 4", "ERROR 5"], replies.Select(r => $"{r["cmd"]} {r["id"]}"));
+        Assert.Equal("rate_limited", (string?)replies[4]["message"]!["code"]);
+
+        // Reading again, the next frame fits: a token came back while reading was suspended.
+        client.Tell(batch.Ack, connection);
+        client.Tell(new Tcp.Received(ByteString.FromBytes(Pings(11, 1))), connection);
+        connection.ExpectMsg<Tcp.ResumeReading>();
+        Assert.Equal("PONG 11", WrittenFrames.Of(connection.ExpectMsg<Tcp.Write>()).Select(r => $"{r["cmd"]} {r["id"]}").Single());
+    }
+
+    [Fact]
+    public void A_close_while_reading_is_suspended_reads_again_so_the_clients_close_is_seen()
+    {
+        var (connection, client, _) = Start("game-server.rate-limit { messages-per-second = 1, burst = 1, error-interval = 1h }", hearsReadRequests: true);
+        connection.ExpectMsg<Tcp.ResumeReading>();
+        client.Tell(connection.ExpectMsg<Tcp.Write>().Ack, connection);
+        client.Tell(new Tcp.Received(ByteString.FromBytes(Pings(0, 2))), connection);
+        connection.ExpectMsg<Tcp.ResumeReading>();
+        var pong = connection.ExpectMsg<Tcp.Write>(); // Frame 1 was dropped: reading is suspended.
+
+        client.Tell(new ClientActor.Shutdown("maintenance", TimeSpan.FromSeconds(1)));
+
+        // Reading resumes before anything else, and goes on while closing: what the client still
+        // sends is read (and thrown away) until its FIN, which Akka.IO only sees while it reads.
+        connection.ExpectMsg<Tcp.ResumeReading>();
+        client.Tell(pong.Ack, connection);
+        var last = connection.ExpectMsg<Tcp.Write>();
+        Assert.Equal(["ERROR", "SHUTDOWN"], WrittenFrames.Of(last).Select(r => (string?)r["cmd"]));
+        client.Tell(last.Ack, connection);
+        connection.ExpectMsg<Tcp.ConfirmedClose>();
+        client.Tell(new Tcp.Received(ByteString.FromBytes(Pings(2, 1))), connection);
+        connection.ExpectMsg<Tcp.ResumeReading>();
     }
 
     [Fact]
@@ -206,9 +240,10 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
         ExpectTerminated(client);
     }
 
-    private (TestProbe Connection, IActorRef Client, TestProbe Parent) Start(string overrides = "")
+    /// <param name="hearsReadRequests">Whether the connection probe shows Tcp.ResumeReading, the request for each read.</param>
+    private (TestProbe Connection, IActorRef Client, TestProbe Parent) Start(string overrides = "", bool hearsReadRequests = false)
     {
-        var connection = CreateTestProbe();
+        var connection = hearsReadRequests ? CreateTestProbe() : this.CreateConnectionProbe();
         var parent = CreateTestProbe();
         var props = ClientProps(connection.Ref, ActorTestSettings.Create(overrides));
         var proxy = Sys.ActorOf(Props.Create(() => new ParentProxy(props, parent.Ref)));
@@ -218,6 +253,11 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
 
     private static ClientActor.RelayedFrame Relayed(long from, string data) =>
         new(from, ServerFrames.Relay("lobby", from, new RawJson(System.Text.Encoding.UTF8.GetBytes($"\"{data}\""))), HeldAt: 0);
+
+    /// <summary>PINGs with ids <paramref name="first"/> onwards, length-prefixed back to back, as one read would bring them.</summary>
+    private static byte[] Pings(int first, int count) => Enumerable.Range(first, count)
+        .SelectMany(i => WireClient.Frame(System.Text.Encoding.UTF8.GetBytes($$"""{"cmd":"PING","message":{{i}},"id":{{i}}}""")))
+        .ToArray();
 
     private static Props ClientProps(IActorRef connection, GameServerSettings settings) =>
         ClientActor.Props(UserId, new TcpConnection(connection, Remote, settings.MaxPayload, settings.MaxJsonDepth), settings, CommandRoutes.Default, ActorRefs.Nobody);

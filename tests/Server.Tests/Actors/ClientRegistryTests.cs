@@ -236,7 +236,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     /// <summary>A TCP connection, with a probe standing in for Akka.IO's connection actor.</summary>
     private TestProbe Accept(IActorRef registry, EndPoint? remote = null)
     {
-        var connection = CreateTestProbe();
+        var connection = this.CreateConnectionProbe();
         registry.Tell(new ClientRegistry.Admit(new TcpConnection(connection.Ref, remote ?? Remote, 5000, 32)), Transport.Ref);
         return connection;
     }

@@ -264,7 +264,7 @@ public sealed class RoomDirectoryTests(ITestOutputHelper output) : Akka.TestKit.
 
     private (TestProbe Connection, IActorRef Client) Connect(IActorRef registry)
     {
-        var connection = CreateTestProbe();
+        var connection = this.CreateConnectionProbe();
         registry.Tell(new ClientRegistry.Admit(new TcpConnection(connection.Ref, new IPEndPoint(IPAddress.Loopback, 50000), 5000, 32)));
         var client = connection.ExpectMsg<Tcp.Register>().Handler;
         client.Tell(connection.ExpectMsg<Tcp.Write>().Ack, connection.Ref); // The WELCOME reached the socket.

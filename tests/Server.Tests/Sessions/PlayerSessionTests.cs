@@ -65,7 +65,7 @@ public sealed class PlayerSessionTests(ITestOutputHelper output) : Akka.TestKit.
         session.OnFrame(new Decoded(null, new ProtocolError(ErrorCode.BadJson, "not JSON")));
         session.OnFrame(Frame("""{"cmd":"PING","message":1}"""));
 
-        Assert.Equal((CloseReason.ProtocolError, ErrorCode.BadJson), host.Closed);
+        Assert.Equal((CloseReason.ProtocolError, ErrorCode.BadJson), (host.Closed?.Reason, host.Closed?.Error.Code));
         Assert.Empty(host.Sent);
         Assert.True(session.IsClosing);
     }
@@ -111,19 +111,69 @@ public sealed class PlayerSessionTests(ITestOutputHelper output) : Akka.TestKit.
     }
 
     [Fact]
-    public void Frames_over_the_burst_are_answered_rate_limited_with_their_ids()
+    public void Frames_over_the_burst_are_dropped_and_only_the_first_is_answered_rate_limited_with_its_id()
     {
-        var (session, host) = Start("game-server.rate-limit { messages-per-second = 1, burst = 3 }");
+        var (session, host) = Start("game-server.rate-limit { messages-per-second = 1, burst = 3, error-interval = 1h }");
 
-        for (var i = 1; i <= 5; i++)
+        for (var i = 1; i <= 6; i++)
         {
             session.OnFrame(Frame($$"""{"cmd":"PING","message":{{i}},"id":{{i}}}"""));
         }
 
-        Assert.Equal(["PONG", "PONG", "PONG", "ERROR", "ERROR"], host.Sent.Select(f => (string?)Parse(f)["cmd"]));
-        Assert.Equal([4, 5], host.Sent.Skip(3).Select(f => (int)Parse(f)["id"]!));
-        Assert.All(host.Sent.Skip(3), f => Assert.Equal("rate_limited", (string?)Parse(f)["message"]!["code"]));
+        Assert.Equal(["PONG 1", "PONG 2", "PONG 3", "ERROR 4"], host.Sent.Select(f => $"{Parse(f)["cmd"]} {Parse(f)["id"]}"));
+        var error = Parse(host.Sent[3])["message"]!;
+        Assert.Equal("rate_limited", (string?)error["code"]);
+        Assert.EndsWith("the frame was dropped", (string?)error["detail"]);
         Assert.Null(host.Closed);
+    }
+
+    [Fact]
+    public void The_disconnect_error_says_how_many_frames_were_dropped_without_an_answer()
+    {
+        // Recovering would take 5 s (half the burst at one frame a second), far longer than the
+        // test's one-sided wait for disconnect-after.
+        var (session, host) = Start("game-server.rate-limit { messages-per-second = 1, burst = 10, error-interval = 1h, disconnect-after = 1s }");
+        for (var i = 1; i <= 15; i++)
+        {
+            session.OnFrame(Frame($$"""{"cmd":"PING","message":{{i}},"id":{{i}}}"""));
+        }
+
+        Thread.Sleep(1500); // Longer than disconnect-after; only ever too long, never too short.
+        // The token or two back by now lets as many frames through; the next drop disconnects.
+        for (var i = 16; i < 30 && !session.IsClosing; i++)
+        {
+            session.OnFrame(Frame($$"""{"cmd":"PING","message":{{i}},"id":{{i}}}"""));
+        }
+
+        Assert.Equal([.. Enumerable.Repeat("PONG", 10), "ERROR"], host.Sent.Take(11).Select(f => (string?)Parse(f)["cmd"]));
+        Assert.All(host.Sent.Skip(11), f => Assert.Equal("PONG", (string?)Parse(f)["cmd"]));
+        Assert.Equal(CloseReason.RateLimited, host.Closed?.Reason);
+        Assert.Equal(ErrorCode.RateLimited, host.Closed?.Error.Code);
+        Assert.Contains("disconnecting (4 more dropped without an answer since the last rate_limited)", host.Closed?.Error.Detail);
+        Assert.True(session.IsClosing);
+    }
+
+    [Fact]
+    public void A_dropped_frame_pauses_reading_until_the_limiter_could_take_it_but_never_for_half_the_idle_timeout_or_more()
+    {
+        var (session, host) = Start("game-server.rate-limit { messages-per-second = 1, burst = 1 }");
+        session.OnFrame(Frame("""{"cmd":"PING","message":1}"""));
+        Assert.Empty(host.Pauses);
+
+        session.OnFrame(Frame("""{"cmd":"PING","message":2}"""));
+        session.OnFrame(Frame("""{"cmd":"PING","message":3}"""));
+
+        // A pause for each drop (the client actor keeps the first while it lasts): until the one
+        // frame a second is back.
+        Assert.Equal(2, host.Pauses.Count);
+        Assert.All(host.Pauses, pause => Assert.InRange(pause, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)));
+
+        // One byte a second would pause reading for minutes; the idle timeout of 400 ms must not
+        // find the player idle meanwhile.
+        var (slow, slowHost) = Start("game-server { idle-timeout = 400ms, rate-limit { bytes-per-second = 1, byte-burst = 5004 } }");
+        slow.OnFrame(Frame($$"""{"cmd":"PING","message":"{{new string('x', 4900)}}"}"""));
+        slow.OnFrame(Frame($$"""{"cmd":"PING","message":"{{new string('x', 4900)}}"}"""));
+        Assert.Equal([TimeSpan.FromMilliseconds(200)], slowHost.Pauses);
     }
 
     [Fact]
@@ -136,7 +186,7 @@ public sealed class PlayerSessionTests(ITestOutputHelper output) : Akka.TestKit.
         Thread.Sleep(10); // Longer than the timeout; only ever too long, never too short.
 
         Assert.Null(idle.CheckIdle());
-        Assert.Equal((CloseReason.IdleTimeout, ErrorCode.IdleTimeout), host.Closed);
+        Assert.Equal((CloseReason.IdleTimeout, ErrorCode.IdleTimeout), (host.Closed?.Reason, host.Closed?.Error.Code));
     }
 
     private (PlayerSession Session, RecordingHost Host) Start(string settings = "", IActorRef? directory = null)
@@ -160,7 +210,9 @@ public sealed class PlayerSessionTests(ITestOutputHelper output) : Akka.TestKit.
     {
         public List<EncodedFrame> Sent { get; } = [];
 
-        public (CloseReason, ErrorCode)? Closed { get; private set; }
+        public (CloseReason Reason, ProtocolError Error)? Closed { get; private set; }
+
+        public List<TimeSpan> Pauses { get; } = [];
 
         public IActorRef Self => ActorRefs.Nobody;
 
@@ -170,7 +222,9 @@ public sealed class PlayerSessionTests(ITestOutputHelper output) : Akka.TestKit.
 
         public void Send(EncodedFrame frame) => Sent.Add(frame);
 
-        public void Close(CloseReason reason, ProtocolError error) => Closed = (reason, error.Code);
+        public void PauseReading(TimeSpan duration) => Pauses.Add(duration);
+
+        public void Close(CloseReason reason, ProtocolError error) => Closed = (reason, error);
 
         /// <summary>The oldest frame not yet looked at, which must have <paramref name="cmd"/>.</summary>
         public JObject Next(string cmd)

@@ -13,6 +13,15 @@ namespace ActorGameServer.Server.Transports.Tcp;
 /// is a byte stream of length-prefixed frames: received bytes go through a
 /// <see cref="FrameDecoder"/>, and each write carries the length-prefixed frames queued for it,
 /// acknowledged by Akka.IO.
+/// <para>
+/// Reading is in Akka.IO's pull mode (the listener binds with <c>pullMode: true</c>): Akka.IO
+/// reads once each time it is told <c>ResumeReading</c>, and this asks for the next read as the
+/// client actor takes each <c>Received</c> from its mailbox. So at most one read waits in the
+/// mailbox, and a client that sends faster than its actor handles frames waits in the kernel. In
+/// push mode Akka.IO reads as fast as the socket delivers: a client that wrote 20,000 PINGs at
+/// once had all 977 KB in the client actor's mailbox about 90 ms later, before the first frame
+/// over the rate limit was even checked, so <c>SuspendReading</c> came too late to hold anything back.
+/// </para>
 /// </summary>
 public sealed class TcpConnection : IClientConnection
 {
@@ -25,6 +34,8 @@ public sealed class TcpConnection : IClientConnection
     private readonly IActorRef _connection;
     private readonly FrameDecoder _decoder;
     private ByteString? _received; // What Interpret took in, until NextFrame feeds it to the decoder.
+    // Between SuspendReading and ResumeReading: no next read is asked for.
+    private bool _readingSuspended;
     private (CloseReason, string) _closedBy = (CloseReason.ConnectionLost, "");
 
     /// <param name="connection">Akka.IO's actor for the accepted connection.</param>
@@ -52,6 +63,7 @@ public sealed class TcpConnection : IClientConnection
         // Death pact both ways: Akka.IO closes the socket if the client actor dies, and the client
         // actor hears of it (Terminated) if the connection actor dies without telling it.
         _connection.Tell(new Akka.IO.Tcp.Register(context.Self, keepOpenOnPeerClosed: false, useResumeWriting: false));
+        _connection.Tell(Akka.IO.Tcp.ResumeReading.Instance); // Pull mode: the first read.
         context.Watch(_connection);
     }
 
@@ -61,6 +73,9 @@ public sealed class TcpConnection : IClientConnection
         {
             case Akka.IO.Tcp.Received received:
                 _received = received.Data;
+                // The next read goes on while this one is handled, as it would in push mode; in
+                // every state, so a closing connection still reads on to the client's FIN.
+                ReadNext();
                 return ConnectionEvent.Received;
             case WriteAck:
                 return ConnectionEvent.Written;
@@ -93,6 +108,25 @@ public sealed class TcpConnection : IClientConnection
         }
 
         return _decoder.TryDecode();
+    }
+
+    // In pull mode, suspending is not asking for the next read; no Tcp.SuspendReading is needed
+    // (it would only stop reads not yet asked for). The read already asked for still arrives: at
+    // most one more read of maximum-frame-size bytes.
+    public void SuspendReading() => _readingSuspended = true;
+
+    public void ResumeReading()
+    {
+        _readingSuspended = false;
+        ReadNext();
+    }
+
+    private void ReadNext()
+    {
+        if (!_readingSuspended)
+        {
+            _connection.Tell(Akka.IO.Tcp.ResumeReading.Instance);
+        }
     }
 
     public void Write(IReadOnlyList<EncodedFrame> frames, int bytes)

@@ -13,6 +13,12 @@ namespace ActorGameServer.Server.Transports.WebSockets;
 /// messages into a buffer of at most max-payload + 1 bytes and tells them to the client actor;
 /// writes run one at a time, as the actor asks, and report back when sent. Every way the socket
 /// ends is reported to the actor exactly once, by the receive loop.
+/// <para>
+/// The loop reads ahead of the actor by at most <see cref="MaxUntaken"/> messages (it waits until
+/// the actor has taken one of them), and not at all while reading is suspended, so a client that
+/// sends faster than its actor handles messages, or over its rate budget, waits in the kernel
+/// instead of the mailbox: the same as TCP's pull mode.
+/// </para>
 /// </summary>
 public sealed class WebSocketConnection : IClientConnection
 {
@@ -50,6 +56,15 @@ public sealed class WebSocketConnection : IClientConnection
     private Task _sending = Task.CompletedTask;
     // Once true, the receive loop reports how the socket ended; before, Abort does.
     private volatile bool _receiving;
+
+    // What the receive loop may read, shared between it and the actor under _readLock.
+    private readonly Lock _readLock = new();
+    private int _untaken; // Messages told to the actor that it has not taken (interpreted) yet.
+    private bool _readingSuspended;
+    private bool _letGo; // The actor aborted or released the connection: read on, to the end.
+    // What the loop waits on while it may not read; whoever makes reading possible again opens
+    // it, under the lock, so the loop never waits on a gate nobody will open.
+    private TaskCompletionSource? _readGate;
     private (CloseReason, string) _closedBy = (CloseReason.ConnectionLost, "");
 
     public WebSocketConnection(WebSocket socket, EndPoint remote, IPAddress clientAddress, int maxPayload, int maxJsonDepth, TimeSpan closeTimeout)
@@ -111,6 +126,8 @@ public sealed class WebSocketConnection : IClientConnection
         {
             case MessageReceived or MessageTooLarge:
                 _received = message;
+                // Taken in every state, so a closing connection still reads on to the close frame.
+                UpdateReading(static connection => connection._untaken--);
                 return ConnectionEvent.Received;
             case SendCompleted:
                 return ConnectionEvent.Written;
@@ -141,6 +158,10 @@ public sealed class WebSocketConnection : IClientConnection
         }
     }
 
+    public void SuspendReading() => UpdateReading(static connection => connection._readingSuspended = true);
+
+    public void ResumeReading() => UpdateReading(static connection => connection._readingSuspended = false);
+
     public void Write(IReadOnlyList<EncodedFrame> frames, int bytes) => _sending = SendAsync(frames);
 
     public void Close(CloseReason reason, ErrorCode? error)
@@ -152,6 +173,7 @@ public sealed class WebSocketConnection : IClientConnection
     public void Abort()
     {
         _socket.Abort();
+        UpdateReading(static connection => connection._letGo = true); // A loop waiting to read finds the socket aborted and reports the end.
         if (!_receiving)
         {
             // No receive loop will report the end (the request gave up before running it): say it here,
@@ -162,6 +184,7 @@ public sealed class WebSocketConnection : IClientConnection
 
     public void Release()
     {
+        UpdateReading(static connection => connection._letGo = true); // The actor takes nothing more; the loop must still see the end.
         if (_socket.State == WebSocketState.CloseReceived)
         {
             // The client closed first: answer its close frame, then let the request end.
@@ -199,6 +222,14 @@ public sealed class WebSocketConnection : IClientConnection
         {
             while (true)
             {
+                if (ReadGate() is { } gate)
+                {
+                    // The actor is behind, or suspended reading (over the rate budget): the
+                    // client's next messages wait in the kernel, and TCP flow control slows it.
+                    await gate;
+                    continue;
+                }
+
                 var count = 0;
                 ValueWebSocketReceiveResult result;
                 do
@@ -217,14 +248,14 @@ public sealed class WebSocketConnection : IClientConnection
                     if (!tooLarge && count > _maxPayload)
                     {
                         tooLarge = true;
-                        _actor.Tell(MessageTooLarge.Instance);
+                        TellMessage(MessageTooLarge.Instance);
                     }
                 }
                 while (!result.EndOfMessage);
 
                 if (!tooLarge)
                 {
-                    _actor.Tell(new MessageReceived(buffer.AsSpan(0, count).ToArray()));
+                    TellMessage(new MessageReceived(buffer.AsSpan(0, count).ToArray()));
                 }
             }
         }
@@ -236,6 +267,44 @@ public sealed class WebSocketConnection : IClientConnection
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Null when the loop may read the next message; otherwise what to wait for before asking again.</summary>
+    private Task? ReadGate()
+    {
+        lock (_readLock)
+        {
+            return MayRead ? null : (_readGate ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    private bool MayRead => _letGo || (!_readingSuspended && _untaken < MaxUntaken);
+
+    private void TellMessage(object message)
+    {
+        lock (_readLock)
+        {
+            _untaken++; // Before the actor can take it.
+        }
+
+        _actor.Tell(message);
+    }
+
+    /// <summary>Changes what the loop may read, and lets a waiting loop go on if it now may.</summary>
+    /// <param name="change">Static, so the call allocates nothing (it runs once per message).</param>
+    private void UpdateReading(Action<WebSocketConnection> change)
+    {
+        TaskCompletionSource? opened = null;
+        lock (_readLock)
+        {
+            change(this);
+            if (MayRead)
+            {
+                (opened, _readGate) = (_readGate, null);
+            }
+        }
+
+        opened?.TrySetResult();
     }
 
     private string DescribeClientClose() =>
@@ -291,6 +360,10 @@ public sealed class WebSocketConnection : IClientConnection
             _released.TrySetResult();
         }
     }
+
+    // How many messages the loop may read ahead of the actor: two keep the loop reading while the
+    // actor handles the message before, so a player who sends at its own pace never waits here.
+    private const int MaxUntaken = 2;
 
     // RFC 6455's registry: 1013 Try Again Later (not in the WebSocketCloseStatus enum).
     private const WebSocketCloseStatus TryAgainLater = (WebSocketCloseStatus)1013;
