@@ -75,7 +75,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     public string Who => $"client {_session.UserId} from {_connection.Remote} ({_connection.Transport})";
 
     public static Props Props(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory) =>
-        Akka.Actor.Props.Create(() => new ClientActor(userId, connection, settings, routes, roomDirectory));
+        Akka.Actor.Props.CreateBy(new Producer(userId, connection, settings, routes, roomDirectory));
 
     void ISessionHost.Send(EncodedFrame frame) => Enqueue(frame);
 
@@ -317,5 +317,24 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     {
         Context.Parent.Tell(new Disconnected(_session.UserId, reason, detail));
         Context.Stop(Self);
+    }
+
+    /// <summary>
+    /// Creates the actor with a plain constructor call. <c>Props.Create(() => new ClientActor(...))</c>
+    /// builds an expression tree on every call and reads the arguments back out of it by reflection
+    /// (half of the registry's time per admitted connection in a profile of 10,000 connections
+    /// arriving at once; docs/PERFORMANCE.md, "Idle memory and accept bursts"), then creates the
+    /// actor through <c>Activator</c>, and keeps the arguments in an array for the actor's life.
+    /// </summary>
+    private sealed class Producer(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory)
+        : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(ClientActor);
+
+        public ActorBase Produce() => new ClientActor(userId, connection, settings, routes, roomDirectory);
+
+        public void Release(ActorBase actor)
+        {
+        }
     }
 }
