@@ -47,7 +47,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     private readonly GameServerSettings _settings;
     private readonly PlayerSession _session;
     private readonly OutboundQueue _outbound;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILoggingAdapter _log = new LoggerOnFirstUse(Context); // Most players never log a line.
 
     // Plain scheduler messages rather than IWithTimers: Akka's per-actor TimerScheduler costs
     // about 0.5 KB per connection for the one timer an idle player has. Cancelled in PostStop,
