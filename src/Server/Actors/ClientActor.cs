@@ -33,14 +33,19 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     /// <summary>Why this client's connection ended, reported to the registry just before the actor stops.</summary>
     public sealed record Disconnected(long UserId, CloseReason Reason, string Detail);
 
+    /// <summary>
+    /// Close the connection if no frame completed within the idle timeout. The registry sends this
+    /// one shared message to every client a few times per timeout, instead of each client keeping
+    /// a timer of its own (see <see cref="ClientRegistry"/>).
+    /// </summary>
+    public sealed record CheckIdle
+    {
+        public static readonly CheckIdle Instance = new();
+    }
+
     private sealed class CloseTimedOut
     {
         public static readonly CloseTimedOut Instance = new();
-    }
-
-    private sealed class IdleCheck
-    {
-        public static readonly IdleCheck Instance = new();
     }
 
     private readonly IClientConnection _connection;
@@ -49,10 +54,10 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     private readonly OutboundQueue _outbound;
     private readonly ILoggingAdapter _log = new LoggerOnFirstUse(Context); // Most players never log a line.
 
-    // Plain scheduler messages rather than IWithTimers: Akka's per-actor TimerScheduler costs
-    // about 0.5 KB per connection for the one timer an idle player has. Cancelled in PostStop,
-    // so a scheduled message never keeps a stopped actor reachable.
-    private ICancelable? _idleCheck;
+    // A plain scheduler message rather than IWithTimers: Akka's per-actor TimerScheduler costs
+    // about 0.5 KB per connection. Cancelled in PostStop, so a scheduled message never keeps a
+    // stopped actor reachable. An open connection has no timer at all: the registry's CheckIdle
+    // ends idle ones.
     private ICancelable? _closeTimeout;
 
     // Why the server is closing this connection, once it decided to (Flushing and Closing).
@@ -89,12 +94,10 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     {
         _connection.Start(Context);
         _session.Start();
-        _idleCheck = ScheduleOnce(_settings.IdleTimeout, IdleCheck.Instance);
     }
 
     protected override void PostStop()
     {
-        _idleCheck?.Cancel();
         _closeTimeout?.Cancel();
         _connection.Release();
     }
@@ -135,12 +138,8 @@ public sealed class ClientActor : UntypedActor, ISessionHost
                 Enqueue(ServerFrames.Shutdown(shutdown.Reason, (int)shutdown.ReconnectAfter.TotalMilliseconds));
                 BeginClose(CloseReason.Shutdown, error: null);
                 break;
-            case IdleCheck:
-                if (_session.CheckIdle() is { } untilNextCheck)
-                {
-                    _idleCheck = ScheduleOnce(untilNextCheck, IdleCheck.Instance);
-                }
-
+            case CheckIdle:
+                _session.CheckIdle();
                 break;
             default:
                 OnConnectionEvent(message);
@@ -159,7 +158,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             case CloseTimedOut:
                 OnCloseTimedOut();
                 break;
-            case Send or JoinedRoom or JoinRefused or Shutdown or IdleCheck:
+            case Send or JoinedRoom or JoinRefused or Shutdown or CheckIdle:
                 break; // The last frame is queued; the player is leaving.
             default:
                 if (OnConnectionEvent(message) == ConnectionEvent.Written)
@@ -179,7 +178,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             case CloseTimedOut:
                 OnCloseTimedOut();
                 break;
-            case Send or JoinedRoom or JoinRefused or Shutdown or IdleCheck:
+            case Send or JoinedRoom or JoinRefused or Shutdown or CheckIdle:
                 break;
             default:
                 OnConnectionEvent(message);

@@ -14,10 +14,10 @@ namespace ActorGameServer.Server.Actors;
 /// Knows every connected client, on every transport. It admits or refuses each new connection
 /// (the caps count TCP and WebSocket players alike), assigns user ids, creates and supervises one
 /// <see cref="ClientActor"/> per admitted connection, hands each the command table, keeps the
-/// online count right whatever the reason a client ended, and closes everyone when the server
-/// stops.
+/// online count right whatever the reason a client ended, asks every client a few times per
+/// idle timeout to check whether it went idle, and closes everyone when the server stops.
 /// </summary>
-public sealed class ClientRegistry : UntypedActor
+public sealed class ClientRegistry : UntypedActor, IWithTimers
 {
     /// <summary>
     /// A transport accepted a connection: admit it (answered with <see cref="Admitted"/>) or
@@ -51,6 +51,12 @@ public sealed class ClientRegistry : UntypedActor
     /// <summary>A client actor stopped, for whatever reason (see <see cref="ClientSupervision"/>).</summary>
     private sealed record ClientStopped(IActorRef Client);
 
+    /// <summary>Time to ask every client whether it went idle.</summary>
+    private sealed record SweepIdle
+    {
+        public static readonly SweepIdle Instance = new();
+    }
+
     private sealed record ClientEntry(long UserId, IPAddress Address)
     {
         public ClientActor.Disconnected? Disconnected { get; set; }
@@ -79,8 +85,19 @@ public sealed class ClientRegistry : UntypedActor
         _roomDirectory = roomDirectory;
     }
 
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public static Props Props(GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory) =>
         Akka.Actor.Props.Create(() => new ClientRegistry(settings, routes, roomDirectory));
+
+    /// <summary>
+    /// One timer for all clients instead of one per client: an idle player then holds no scheduler
+    /// registration (about 0.26 KB each). A client is closed between idle-timeout and
+    /// idle-timeout plus a quarter of it after its last frame; the price is one small message per
+    /// client per sweep (10,000 players at the default 30 s: about 1,300 a second).
+    /// </summary>
+    protected override void PreStart() =>
+        Timers.StartPeriodicTimer(nameof(SweepIdle), SweepIdle.Instance, _settings.IdleTimeout / 4);
 
     protected override SupervisorStrategy SupervisorStrategy() => new ClientSupervision();
 
@@ -119,6 +136,13 @@ public sealed class ClientRegistry : UntypedActor
                 _clientsByUserId.Remove(gone.UserId);
                 _log.Info("client {0} disconnected: {1} ({2} online)", gone.UserId, Describe(gone.Disconnected), _clients.Count);
                 ReplyIfAllClosed();
+                break;
+            case SweepIdle:
+                foreach (var client in _clients.Keys)
+                {
+                    client.Tell(ClientActor.CheckIdle.Instance, ActorRefs.NoSender);
+                }
+
                 break;
             case GetOnlineCount:
                 Sender.Tell(new OnlineCount(_clients.Count));
