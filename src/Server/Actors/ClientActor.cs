@@ -14,7 +14,8 @@ namespace ActorGameServer.Server.Actors;
 /// <see cref="IClientConnection"/> decodes, writes replies and pushes in order with one write in
 /// flight and a bounded queue, and closes in a fixed sequence: flush the last frame, close
 /// gracefully, wait <c>close-timeout</c> for the peer, then reset. It stops, releasing everything
-/// it held, when the connection ends.
+/// it held, when the connection ends. A reset the transport never confirms (its connection is
+/// gone without a word) is given one more close-timeout, then the actor stops anyway.
 /// </summary>
 public sealed class ClientActor : UntypedActor, ISessionHost
 {
@@ -60,7 +61,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     // ends idle ones.
     private ICancelable? _closeTimeout;
 
-    // Why the server is closing this connection, once it decided to (Flushing and Closing).
+    // Why the server is closing this connection, once it decided to (Flushing, Closing, Aborting).
     private CloseReason _closeReason;
     private ErrorCode? _closeError;
 
@@ -170,13 +171,35 @@ public sealed class ClientActor : UntypedActor, ISessionHost
         }
     }
 
-    /// <summary>Closing: the graceful close went out (or the connection was reset); waiting for the transport to confirm.</summary>
+    /// <summary>Closing: the graceful close went out; waiting for the transport to confirm.</summary>
     private void Closing(object message)
     {
         switch (message)
         {
             case CloseTimedOut:
                 OnCloseTimedOut();
+                break;
+            case Send or JoinedRoom or JoinRefused or Shutdown or CheckIdle:
+                break;
+            default:
+                OnConnectionEvent(message);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Aborting: the connection was reset; waiting for the transport to confirm, which it does at
+    /// once while it is there. A transport that stays silent for a close-timeout is gone: Akka.IO's
+    /// connection actor stops without telling anyone if it stopped before our Register reached it
+    /// (its register-timeout), and nothing else would ever end this actor then.
+    /// </summary>
+    private void Aborting(object message)
+    {
+        switch (message)
+        {
+            case CloseTimedOut:
+                _log.Warning("{0}: the reset was never confirmed; the connection is gone", Who);
+                StopBecause(_closeReason, "the transport never confirmed the reset");
                 break;
             case Send or JoinedRoom or JoinRefused or Shutdown or CheckIdle:
                 break;
@@ -298,15 +321,17 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             _closeReason = reason; // Otherwise the reason we were already closing for stays the reason.
         }
 
-        _closeTimeout ??= ScheduleOnce(_settings.CloseTimeout, CloseTimedOut.Instance);
-        Become(Closing);
+        // A fresh close-timeout for the transport to confirm the reset (see Aborting).
+        _closeTimeout?.Cancel();
+        _closeTimeout = ScheduleOnce(_settings.CloseTimeout, CloseTimedOut.Instance);
+        Become(Aborting);
         _connection.Abort();
     }
 
     private void OnCloseTimedOut()
     {
         _log.Info("{0}: no clean close within {1}, resetting the connection", Who, _settings.CloseTimeout);
-        _connection.Abort();
+        Abort(_closeReason);
     }
 
     private ICancelable ScheduleOnce(TimeSpan delay, object message) =>
