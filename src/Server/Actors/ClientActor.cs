@@ -15,7 +15,8 @@ namespace ActorGameServer.Server.Actors;
 /// <see cref="IClientConnection"/> decodes, writes replies and pushes in order with one write in
 /// flight and a bounded queue, and closes in a fixed sequence: flush the last frame, close
 /// gracefully, wait <c>close-timeout</c> for the peer, then reset. It stops, releasing everything
-/// it held, when the connection ends.
+/// it held, when the connection ends. A reset the transport never confirms (its connection is
+/// gone without a word) is given one more close-timeout, then the actor stops anyway.
 /// </summary>
 public sealed class ClientActor : UntypedActor, ISessionHost
 {
@@ -45,14 +46,19 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     /// <summary>Why this client's connection ended, reported to the registry just before the actor stops.</summary>
     public sealed record Disconnected(long UserId, CloseReason Reason, string Detail);
 
+    /// <summary>
+    /// Close the connection if no frame completed within the idle timeout. The registry sends this
+    /// one shared message to every client a few times per timeout, instead of each client keeping
+    /// a timer of its own (see <see cref="ClientRegistry"/>).
+    /// </summary>
+    public sealed record CheckIdle
+    {
+        public static readonly CheckIdle Instance = new();
+    }
+
     private sealed class CloseTimedOut
     {
         public static readonly CloseTimedOut Instance = new();
-    }
-
-    private sealed class IdleCheck
-    {
-        public static readonly IdleCheck Instance = new();
     }
 
     /// <summary>The pause the session asked for (over its rate budget) is over: read again.</summary>
@@ -65,17 +71,17 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     private readonly GameServerSettings _settings;
     private readonly PlayerSession _session;
     private readonly OutboundQueue _outbound;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly ILoggingAdapter _log = new LoggerOnFirstUse(Context); // Most players never log a line.
 
-    // Plain scheduler messages rather than IWithTimers: Akka's per-actor TimerScheduler costs
-    // about 0.5 KB per connection for the one timer an idle player has. Cancelled in PostStop,
-    // so a scheduled message never keeps a stopped actor reachable.
-    private ICancelable? _idleCheck;
+    // A plain scheduler message rather than IWithTimers: Akka's per-actor TimerScheduler costs
+    // about 0.5 KB per connection. Cancelled in PostStop, so a scheduled message never keeps a
+    // stopped actor reachable. An open connection has no timer at all: the registry's CheckIdle
+    // ends idle ones.
     private ICancelable? _closeTimeout;
     // Set while reading is paused: the ResumeReading that ends the pause.
     private ICancelable? _readingPaused;
 
-    // Why the server is closing this connection, once it decided to (Flushing and Closing).
+    // Why the server is closing this connection, once it decided to (Flushing, Closing, Aborting).
     private CloseReason _closeReason;
     private ErrorCode? _closeError;
 
@@ -95,7 +101,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     public string Who => $"client {_session.UserId} from {_connection.Remote} ({_connection.Transport})";
 
     public static Props Props(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory) =>
-        Akka.Actor.Props.Create(() => new ClientActor(userId, connection, settings, routes, roomDirectory));
+        Akka.Actor.Props.CreateBy(new Producer(userId, connection, settings, routes, roomDirectory));
 
     void ISessionHost.Send(EncodedFrame frame) => Enqueue(frame);
 
@@ -120,12 +126,10 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     {
         _connection.Start(Context);
         _session.Start();
-        _idleCheck = ScheduleOnce(_settings.IdleTimeout, IdleCheck.Instance);
     }
 
     protected override void PostStop()
     {
-        _idleCheck?.Cancel();
         _closeTimeout?.Cancel();
         _readingPaused?.Cancel();
         _connection.Release();
@@ -170,12 +174,8 @@ public sealed class ClientActor : UntypedActor, ISessionHost
                 Enqueue(ServerFrames.Shutdown(shutdown.Reason, (int)shutdown.ReconnectAfter.TotalMilliseconds));
                 BeginClose(CloseReason.Shutdown, error: null);
                 break;
-            case IdleCheck:
-                if (_session.CheckIdle() is { } untilNextCheck)
-                {
-                    _idleCheck = ScheduleOnce(untilNextCheck, IdleCheck.Instance);
-                }
-
+            case CheckIdle:
+                _session.CheckIdle();
                 break;
             case ResumeReading:
                 EndReadingPause();
@@ -197,7 +197,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             case CloseTimedOut:
                 OnCloseTimedOut();
                 break;
-            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or IdleCheck or ResumeReading:
+            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or CheckIdle or ResumeReading:
                 break; // The last frame is queued; the player is leaving.
             default:
                 if (OnConnectionEvent(message) == ConnectionEvent.Written)
@@ -209,7 +209,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
         }
     }
 
-    /// <summary>Closing: the graceful close went out (or the connection was reset); waiting for the transport to confirm.</summary>
+    /// <summary>Closing: the graceful close went out; waiting for the transport to confirm.</summary>
     private void Closing(object message)
     {
         switch (message)
@@ -217,7 +217,29 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             case CloseTimedOut:
                 OnCloseTimedOut();
                 break;
-            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or IdleCheck or ResumeReading:
+            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or CheckIdle or ResumeReading:
+                break;
+            default:
+                OnConnectionEvent(message);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Aborting: the connection was reset; waiting for the transport to confirm, which it does at
+    /// once while it is there. A transport that stays silent for a close-timeout is gone: Akka.IO's
+    /// connection actor stops without telling anyone if it stopped before our Register reached it
+    /// (its register-timeout), and nothing else would ever end this actor then.
+    /// </summary>
+    private void Aborting(object message)
+    {
+        switch (message)
+        {
+            case CloseTimedOut:
+                _log.Warning("{0}: the reset was never confirmed; the connection is gone", Who);
+                StopBecause(_closeReason, "the transport never confirmed the reset");
+                break;
+            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or CheckIdle or ResumeReading:
                 break;
             default:
                 OnConnectionEvent(message);
@@ -381,15 +403,17 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             _closeReason = reason; // Otherwise the reason we were already closing for stays the reason.
         }
 
-        _closeTimeout ??= ScheduleOnce(_settings.CloseTimeout, CloseTimedOut.Instance);
-        Become(Closing);
+        // A fresh close-timeout for the transport to confirm the reset (see Aborting).
+        _closeTimeout?.Cancel();
+        _closeTimeout = ScheduleOnce(_settings.CloseTimeout, CloseTimedOut.Instance);
+        Become(Aborting);
         _connection.Abort();
     }
 
     private void OnCloseTimedOut()
     {
         _log.Info("{0}: no clean close within {1}, resetting the connection", Who, _settings.CloseTimeout);
-        _connection.Abort();
+        Abort(_closeReason);
     }
 
     private ICancelable ScheduleOnce(TimeSpan delay, object message) =>
@@ -399,5 +423,25 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     {
         Context.Parent.Tell(new Disconnected(_session.UserId, reason, detail));
         Context.Stop(Self);
+    }
+
+    /// <summary>
+    /// Creates the actor with a plain constructor call. <c>Props.Create(() => new ClientActor(...))</c>
+    /// builds an expression tree on every call and reads the arguments back out of it by reflection,
+    /// then creates the actor through <c>Activator</c>: 2-3 µs and 1.4 KB of garbage per accepted
+    /// connection, the expression part of it in the registry, which admits connections one at a
+    /// time (docs/PERFORMANCE.md, "Idle memory and accept bursts"). It also kept the arguments in
+    /// an array for the actor's life.
+    /// </summary>
+    private sealed class Producer(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory)
+        : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(ClientActor);
+
+        public ActorBase Produce() => new ClientActor(userId, connection, settings, routes, roomDirectory);
+
+        public void Release(ActorBase actor)
+        {
+        }
     }
 }

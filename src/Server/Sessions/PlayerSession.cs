@@ -104,8 +104,8 @@ public sealed class PlayerSession : IClientSession
 
     /// <summary>
     /// Closes the session if no frame completed within the idle timeout; otherwise returns how
-    /// long until it could next expire (one timer per connection, re-armed at most once per
-    /// timeout period rather than per frame).
+    /// long until it could next expire. Asked periodically, not per frame: a frame only records
+    /// its arrival time.
     /// </summary>
     public TimeSpan? CheckIdle()
     {

@@ -123,13 +123,18 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
     }
 
     [Fact]
-    public void A_connection_that_completes_no_frame_within_the_idle_timeout_is_told_and_closed()
+    public async Task A_connection_that_completes_no_frame_within_the_idle_timeout_is_told_and_closed()
     {
         var (connection, client, parent) = Start("game-server.idle-timeout = 300ms");
         client.Tell(connection.ExpectMsg<Tcp.Write>().Ack, connection);
         client.Tell(new Tcp.Received(ByteString.FromBytes([10, 0])), connection); // Half a header is not a frame.
 
-        var write = connection.ExpectMsg<Tcp.Write>(TimeSpan.FromSeconds(10));
+        // The registry asks every client a few times per timeout; this is an ask after it passed
+        // (well after: a timer may fire a little early by the clock the session measures with).
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        client.Tell(ClientActor.CheckIdle.Instance);
+
+        var write = connection.ExpectMsg<Tcp.Write>();
         Assert.Equal("idle_timeout", (string?)WrittenFrames.Of(write)[0]["message"]!["code"]);
         client.Tell(write.Ack, connection);
         connection.ExpectMsg<Tcp.ConfirmedClose>();
@@ -227,16 +232,47 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
     }
 
     [Fact]
-    public async Task Stops_when_the_connection_actor_dies_without_a_close_event()
+    public async Task Stops_when_Akka_IO_stops_its_connection_actor()
     {
-        var connection = Sys.ActorOf(Props.Create(() => new BlackHole()));
+        // What lets the client do without watching its connection actor: once registered, Akka.IO
+        // tells its handler however the connection actor stops.
+        var listener = CreateTestProbe();
+        Sys.Tcp().Tell(new Tcp.Bind(listener.Ref, new IPEndPoint(IPAddress.Loopback, 0)), listener.Ref);
+        var bound = listener.ExpectMsg<Tcp.Bound>();
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync((IPEndPoint)bound.LocalAddress);
+        var connected = listener.ExpectMsg<Tcp.Connected>();
+        var connection = listener.LastSender;
         var parent = CreateTestProbe();
         var proxy = Sys.ActorOf(Props.Create(() => new ParentProxy(ClientProps(connection, ActorTestSettings.Create()), parent.Ref)));
         var client = await proxy.Ask<IActorRef>(ParentProxy.GetChild.Instance);
         Watch(client);
+        await socket.GetStream().ReadExactlyAsync(new byte[FrameReader.HeaderSize]); // The WELCOME: Akka.IO took the Register.
 
         Sys.Stop(connection);
 
+        Assert.Equal(CloseReason.ConnectionLost, parent.ExpectMsg<ClientActor.Disconnected>().Reason);
+        ExpectTerminated(client);
+    }
+
+    [Fact]
+    public async Task Stops_when_the_connection_actor_dies_without_a_word_once_its_reset_goes_unconfirmed()
+    {
+        // Akka.IO's connection actor tells nobody if it stops before the Register reaches it (its
+        // register-timeout): the client notices no frame coming, resets, and hears nothing back.
+        var connection = Sys.ActorOf(Props.Create(() => new BlackHole()));
+        var parent = CreateTestProbe();
+        var settings = ActorTestSettings.Create("game-server { idle-timeout = 300ms, close-timeout = 300ms }");
+        var proxy = Sys.ActorOf(Props.Create(() => new ParentProxy(ClientProps(connection, settings), parent.Ref)));
+        var client = await proxy.Ask<IActorRef>(ParentProxy.GetChild.Instance);
+        Watch(client);
+        Sys.Stop(connection);
+
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        client.Tell(ClientActor.CheckIdle.Instance); // As the registry asks once the idle timeout passed.
+
+        var disconnected = parent.ExpectMsg<ClientActor.Disconnected>(TimeSpan.FromSeconds(10));
+        Assert.Equal((CloseReason.IdleTimeout, "the transport never confirmed the reset"), (disconnected.Reason, disconnected.Detail));
         ExpectTerminated(client);
     }
 

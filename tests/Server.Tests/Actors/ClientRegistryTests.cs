@@ -72,6 +72,29 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     }
 
     [Fact]
+    public void Asks_every_client_to_check_for_idleness_so_a_silent_one_is_closed_idle_timeout()
+    {
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create("game-server.idle-timeout = 500ms"), CommandRoutes.Default, ActorRefs.Nobody));
+        var (silent, _) = Connected(registry);
+
+        var write = silent.ExpectMsg<Tcp.Write>(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("idle_timeout", (string?)WrittenFrames.Of(write)[0]["message"]!["code"]);
+    }
+
+    [Fact]
+    public void A_client_stopped_without_reporting_why_is_still_counted_gone()
+    {
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
+        var (_, client) = Connected(registry);
+        Connected(registry);
+
+        Sys.Stop(client); // No Disconnected: the registry hears of it only as the client's parent.
+
+        AwaitAssert(() => Assert.Equal(1, OnlineCount(registry)));
+    }
+
+    [Fact]
     public void Over_the_cap_a_connection_is_refused_server_full_and_spends_no_user_id()
     {
         var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create("game-server.max-connections = 2"), CommandRoutes.Default, ActorRefs.Nobody));
