@@ -12,9 +12,9 @@ namespace ActorGameServer.Server.Rooms;
 /// frames to its members in batches, at most one per <c>rooms.flush-interval</c>, as one message
 /// to each member, which its ClientActor writes in one socket write: a busy room costs one write
 /// per member per interval instead of one per frame, and a quiet room adds no delay
-/// (docs/PERFORMANCE.md, "Fan-out"). Members are
-/// watched, so a player who disconnects for any reason leaves with the same presence notice as
-/// LEAVE. When the last member leaves, the room tells the directory, which retires it.
+/// (docs/PERFORMANCE.md, "Performance round 2"). Members are watched, so a player who
+/// disconnects for any reason leaves with the same presence notice as LEAVE. When the last
+/// member leaves, the room tells the directory, which retires it.
 /// </summary>
 public sealed class RoomActor : UntypedActor
 {
@@ -32,7 +32,7 @@ public sealed class RoomActor : UntypedActor
 
     private sealed record Member(PlayerInfo Player, IActorRef Client);
 
-    /// <summary>Time to send the relayed frames held since the first of them arrived.</summary>
+    /// <summary>Time to send the members the relayed frames the room holds.</summary>
     private sealed class FlushRelays
     {
         public static readonly FlushRelays Instance = new();
