@@ -2,6 +2,19 @@ using ActorGameServer.Server;
 using ActorGameServer.Server.Configuration;
 using ActorGameServer.Server.Hosting;
 
+// Socket completions run on the epoll thread that saw them instead of being handed to the .NET
+// thread pool: Akka.IO's completion handlers only Tell a connection actor, and actors run on
+// Akka's own threads (hocon/server.hocon), so the hand-off woke a pool thread per socket operation
+// for nothing (1 player's PING p50 0.045-0.056 ms instead of 0.093-0.107; 50 players at 20 Hz 0.60
+// of a core instead of 0.85; docs/PERFORMANCE.md, "Performance round 2"). Kestrel still schedules
+// its own work. .NET reads this when the first socket is used, so it is set before anything else;
+// a value set by whoever starts the server wins.
+const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
+{
+    Environment.SetEnvironmentVariable(InlineCompletions, "1");
+}
+
 // Exit codes: 0 stopped cleanly, 1 bad command line or configuration, 2 cannot listen.
 string? configFile;
 try
