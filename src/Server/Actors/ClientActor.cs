@@ -197,7 +197,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             case CloseTimedOut:
                 OnCloseTimedOut();
                 break;
-            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or CheckIdle or ResumeReading:
+            case var late when OnlyWhileOpen(late):
                 break; // The last frame is queued; the player is leaving.
             default:
                 if (OnConnectionEvent(message) == ConnectionEvent.Written)
@@ -217,7 +217,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             case CloseTimedOut:
                 OnCloseTimedOut();
                 break;
-            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or CheckIdle or ResumeReading:
+            case var late when OnlyWhileOpen(late):
                 break;
             default:
                 OnConnectionEvent(message);
@@ -239,13 +239,21 @@ public sealed class ClientActor : UntypedActor, ISessionHost
                 _log.Warning("{0}: the reset was never confirmed; the connection is gone", Who);
                 StopBecause(_closeReason, "the transport never confirmed the reset");
                 break;
-            case Send or Relayed or JoinedRoom or JoinRefused or Shutdown or CheckIdle or ResumeReading:
+            case var late when OnlyWhileOpen(late):
                 break;
             default:
                 OnConnectionEvent(message);
                 break;
         }
     }
+
+    /// <summary>
+    /// What matters only while the connection is open (frames to queue, room answers, shutdown,
+    /// the idle check, the end of a read pause): after the server decided to close, the closing
+    /// states drop it. One list for all of them, so a new message is not forgotten in one.
+    /// </summary>
+    private static bool OnlyWhileOpen(object message) =>
+        message is Send or Relayed or JoinedRoom or JoinRefused or Shutdown or CheckIdle or ResumeReading;
 
     /// <summary>Handles what the transport reported, the same in every state; returns what it was.</summary>
     private ConnectionEvent OnConnectionEvent(object message)

@@ -142,9 +142,12 @@ public sealed class RoomActor : UntypedActor
         }
 
         var relayed = new ClientActor.Relayed(_held, StageTimings.Now());
-        foreach (var frame in _held)
+        if (StageTimings.Enabled) // So the loop is not run per flush for nothing when timings are off.
         {
-            StageTimings.Record(Stage.HeldByRoom, frame.HeldAt);
+            foreach (var frame in _held)
+            {
+                StageTimings.Record(Stage.HeldByRoom, frame.HeldAt);
+            }
         }
 
         foreach (var member in _members.Values)
