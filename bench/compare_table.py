@@ -120,7 +120,10 @@ def main():
         row(s, "max ms", get(a, "latency", "maxMs"), get(b, "latency", "maxMs"), 3)
         row(s, "server CPU µs per delivery", get(a, "server", "cpuMicrosecondsPerOperation"),
             get(b, "server", "cpuMicrosecondsPerOperation"), 2, note="lower is better")
+        row(s, "of which in the kernel (system calls, loopback TCP)", get(a, "server", "kernelMicrosecondsPerOperation"),
+            get(b, "server", "kernelMicrosecondsPerOperation"), 2)
         row(s, "server CPU % of one core", get(a, "server", "cpuPercentOfOneCore"), get(b, "server", "cpuPercentOfOneCore"), 0)
+        row(s, "generator CPU s (shares the cores)", get(a, "generatorCpuSeconds"), get(b, "generatorCpuSeconds"), 2, show_ratio=False)
         row(s, "missed ticks (generator late)", get(a, "missedTicks"), get(b, "missedTicks"), 0, show_ratio=False)
         counts(s, a, b)
 

@@ -84,7 +84,9 @@ internal sealed record ScenarioResult
         output.WriteLine($"  errors {Errors} (failed clients {FailedClients}), lost {Lost}, out-of-order or wrong {OutOfOrder}, missed ticks {MissedTicks}");
         if (Server is { } server)
         {
-            var perOp = server.CpuMicrosecondsPerOperation is { } us ? $", {us:F2} µs per {Singular(Operation)}" : "";
+            var perOp = server.CpuMicrosecondsPerOperation is { } us
+                ? $", {us:F2} µs per {Singular(Operation)} ({server.KernelMicrosecondsPerOperation:F2} of them in the kernel)"
+                : "";
             output.WriteLine($"  server (pid {server.Pid}): CPU {server.CpuSeconds:F2} s ({server.CpuPercentOfOneCore:F0} % of one core){perOp}; RSS {server.RssKbBefore / 1024.0:F1} -> {server.RssKbAfter / 1024.0:F1} MB; sockets {server.SocketsBefore} -> {server.SocketsAfter}");
         }
 
@@ -123,6 +125,8 @@ internal sealed record ServerUsage(
     double CpuSeconds,
     double CpuPercentOfOneCore,
     double? CpuMicrosecondsPerOperation,
+    double KernelCpuSeconds,
+    double? KernelMicrosecondsPerOperation,
     long RssKbBefore,
     long RssKbAfter,
     int SocketsBefore,
@@ -136,11 +140,14 @@ internal sealed record ServerUsage(
         }
 
         var cpu = (after.CpuTime - before.CpuTime).TotalSeconds;
+        var kernel = (after.KernelCpuTime - before.KernelCpuTime).TotalSeconds;
         return new ServerUsage(
             pid.Value,
             cpu,
             seconds > 0 ? Math.Round(cpu / seconds * 100, 1) : 0,
             operations > 0 ? Math.Round(cpu * 1e6 / operations, 3) : null,
+            kernel,
+            operations > 0 ? Math.Round(kernel * 1e6 / operations, 3) : null,
             before.RssKb,
             after.RssKb,
             before.Sockets,
