@@ -48,6 +48,9 @@ public class ClientActorPingBenchmarks
               rate-limit { messages-per-second = 1000000, burst = 1000000, bytes-per-second = 1g, byte-burst = 1g }
             }
             akka.loglevel = WARNING
+            # One ClientActor in an actor system of its own, not a server: no cluster node, which
+            # would also take the cluster port a server on this machine may hold.
+            akka.actor.provider = local
             """);
         var settings = GameServerSettings.From(config);
         _system = ActorSystem.Create("micro", config);

@@ -10,11 +10,18 @@ namespace ActorGameServer.Server.Actors;
 /// <summary>
 /// Binds the game port through the Akka.IO TCP manager and hands every accepted connection to
 /// the <see cref="ClientRegistry"/>, which admits it or refuses it; a refused one is told why by a
-/// short-lived <see cref="ConnectionRejecter"/>. Start-up asks it whether the bind worked; shutdown asks it to
+/// short-lived <see cref="ConnectionRejecter"/>. It binds when told to <see cref="Listen"/> (once
+/// this node is Up in the cluster). Start-up asks it whether the bind worked; shutdown asks it to
 /// unbind once the players are closed (unbinding resets any connection still open).
 /// </summary>
 public sealed class ListenerActor : UntypedActor
 {
+    /// <summary>Bind the game port and accept players; sent once, when this node is ready for them.</summary>
+    public sealed record Listen
+    {
+        public static readonly Listen Instance = new();
+    }
+
     /// <summary>Answered with <see cref="Bound"/> or <see cref="BindFailed"/> once the bind has completed.</summary>
     public sealed record GetBinding
     {
@@ -42,6 +49,7 @@ public sealed class ListenerActor : UntypedActor
     private readonly List<IActorRef> _bindingWaiters = [];
     private readonly List<IActorRef> _unbindWaiters = [];
     private object? _binding; // Bound or BindFailed, once known
+    private bool _bindRequested;
     private IActorRef? _tcpListener;
 
     public ListenerActor(GameServerSettings settings, IActorRef registry)
@@ -53,15 +61,18 @@ public sealed class ListenerActor : UntypedActor
     public static Props Props(GameServerSettings settings, IActorRef registry) =>
         Akka.Actor.Props.Create(() => new ListenerActor(settings, registry));
 
-    protected override void PreStart() =>
-        // Pull mode: each connection reads only when its handler asks (see TcpConnection), so a
-        // flood waits in the kernel rather than in the client actor's mailbox.
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _settings.EndPoint, _settings.Backlog, options: [], pullMode: true));
-
     protected override void OnReceive(object message)
     {
         switch (message)
         {
+            case Listen when _binding is null && !_bindRequested:
+                _bindRequested = true;
+                // Pull mode: each connection reads only when its handler asks (see TcpConnection), so a
+                // flood waits in the kernel rather than in the client actor's mailbox.
+                Context.System.Tcp().Tell(new Tcp.Bind(Self, _settings.EndPoint, _settings.Backlog, options: [], pullMode: true));
+                break;
+            case Listen:
+                break; // Already bound, or shutdown came first.
             case Tcp.Connected connected:
                 // Sender is Akka.IO's actor for the new connection; the client actor the registry
                 // creates for it registers with it.
@@ -125,6 +136,14 @@ public sealed class ListenerActor : UntypedActor
     private void OnUnbind()
     {
         _unbindWaiters.Add(Sender);
+        if (_binding is null && !_bindRequested)
+        {
+            // Shutdown before this node was ready: never bind, and tell whoever waits for the bind.
+            Complete(new BindFailed("the server stopped before it was ready for players"));
+            ReplyUnbound();
+            return;
+        }
+
         if (_binding is null)
         {
             return; // Unbinds as soon as the bind completes.

@@ -26,6 +26,7 @@ public sealed record GameServerSettings
     public required TimeSpan ReconnectAfter { get; init; }
     public required TimeSpan ShutdownTimeout { get; init; }
     public required HttpSettings Http { get; init; }
+    public required ClusterSettings Cluster { get; init; }
 
     public EndPoint EndPoint => new IPEndPoint(Host, Port);
 
@@ -62,6 +63,12 @@ public sealed record GameServerSettings
             ReconnectAfter = Read(config, "shutdown.reconnect-after", c => Positive(c.GetTimeSpan("shutdown.reconnect-after"))),
             ShutdownTimeout = Read(config, "shutdown.timeout", c => Positive(c.GetTimeSpan("shutdown.timeout"))),
             Http = ReadHttp(config, host),
+            Cluster = new ClusterSettings
+            {
+                Host = Read(config, "cluster.host", c => ClusterSettings.ParseHost(c.GetString("cluster.host"))),
+                Port = Read(config, "cluster.port", c => InRange(c.GetInt("cluster.port"), 0, 65535)),
+                SeedNodes = Read(config, "cluster.seed-nodes", c => c.GetStringList("cluster.seed-nodes").Select(ClusterSettings.ParseSeed).ToArray()),
+            },
         }.Validated();
     }
 

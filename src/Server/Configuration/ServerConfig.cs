@@ -24,15 +24,24 @@ public static class ServerConfig
         ["GAME_SERVER_HTTP_HOST"] = "game-server.http.host",
         ["GAME_SERVER_HTTP_PORT"] = "game-server.http.port",
         ["GAME_SERVER_LOGLEVEL"] = "akka.loglevel",
+        ["GAME_SERVER_CLUSTER_HOST"] = "game-server.cluster.host",
+        ["GAME_SERVER_CLUSTER_PORT"] = "game-server.cluster.port",
+        ["GAME_SERVER_SEED_NODES"] = "game-server.cluster.seed-nodes",
     };
+
+    /// <summary>Of those, the ones that set a list: a comma-separated value becomes a list of strings.</summary>
+    private static readonly IReadOnlySet<string> ListVariables = new HashSet<string> { "GAME_SERVER_SEED_NODES" };
 
     /// <summary>The default configuration file, found relative to the binary rather than the working directory.</summary>
     public static string DefaultFilePath => Path.Combine(AppContext.BaseDirectory, "hocon", DefaultFileName);
 
     /// <summary>The defaults, with <paramref name="overrideFile"/> (when given) taking precedence.</summary>
-    public static Config Load(string? overrideFile = null)
+    public static Config Load(string? overrideFile = null) => Load(overrideFile, Environment.GetEnvironmentVariable);
+
+    /// <summary>As <see cref="Load(string?)"/>, with the environment variables read from <paramref name="environment"/> (tests).</summary>
+    internal static Config Load(string? overrideFile, Func<string, string?> environment)
     {
-        var config = FromEnvironment().WithFallback(ParseFile(DefaultFilePath));
+        var config = FromEnvironment(environment).WithFallback(ParseFile(DefaultFilePath));
         return overrideFile is null ? config : ParseFile(overrideFile).WithFallback(config);
     }
 
@@ -40,18 +49,22 @@ public static class ServerConfig
     public static Config LoadWith(string overrideHocon) =>
         Parse(overrideHocon, "the given settings").WithFallback(Load());
 
-    private static Config FromEnvironment()
+    private static Config FromEnvironment(Func<string, string?> environment)
     {
         var lines = EnvironmentVariables
-            .Select(pair => (Path: pair.Value, Value: Environment.GetEnvironmentVariable(pair.Key)))
+            .Select(pair => (Name: pair.Key, Path: pair.Value, Value: environment(pair.Key)))
             .Where(setting => !string.IsNullOrEmpty(setting.Value))
-            .Select(setting => $"{setting.Path} = {Quote(setting.Value!)}");
+            .Select(setting => $"{setting.Path} = {(ListVariables.Contains(setting.Name) ? QuoteList(setting.Value!) : Quote(setting.Value!))}");
         return Parse(string.Join('\n', lines), "the GAME_SERVER_* environment variables");
     }
 
     /// <summary>A HOCON quoted string: the value is taken literally, whatever characters it holds.</summary>
     private static string Quote(string value) =>
         "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>A HOCON list of quoted strings from a comma-separated value; blanks around commas are dropped.</summary>
+    private static string QuoteList(string value) =>
+        "[" + string.Join(", ", value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Quote)) + "]";
 
     private static Config ParseFile(string path)
     {

@@ -19,8 +19,6 @@ namespace ActorGameServer.Server.Hosting;
 /// </summary>
 public sealed class GameServerHost : IAsyncDisposable
 {
-    private static readonly TimeSpan BindTimeout = TimeSpan.FromSeconds(30);
-
     private readonly IHost _host;
 
     private GameServerHost(IHost host, GameServerSettings settings, IPEndPoint endPoint, IPEndPoint? httpEndPoint)
@@ -47,7 +45,7 @@ public sealed class GameServerHost : IAsyncDisposable
     /// <summary>The <see cref="ClientRegistry"/> actor.</summary>
     public IActorRef Registry { get; }
 
-    /// <summary>Starts the host and waits until the port is bound.</summary>
+    /// <summary>Starts the host and waits until this node is Up in its cluster and the port is bound.</summary>
     /// <exception cref="ConfigurationException">The configuration is invalid.</exception>
     /// <exception cref="BindFailedException">The port could not be bound.</exception>
     public static async Task<GameServerHost> StartAsync(Config config, CancellationToken cancellationToken = default)
@@ -66,8 +64,13 @@ public sealed class GameServerHost : IAsyncDisposable
             throw new BindFailedException($"cannot listen for HTTP on {settings.Http.EndPoint}: {e.Message}");
         }
 
+        // The listener binds once this node is Up in its cluster (ClusterMembership): at once for a
+        // cluster of one, and for several nodes whenever a seed node answers, which has no bound.
         var listener = host.Services.GetRequiredService<ActorRegistry>().Get<ListenerActor>();
-        var binding = await listener.Ask<object>(ListenerActor.GetBinding.Instance, BindTimeout, cancellationToken);
+        var system = host.Services.GetRequiredService<ActorSystem>();
+        var asking = listener.Ask<object>(ListenerActor.GetBinding.Instance, cancellationToken);
+        await Task.WhenAny(asking, system.WhenTerminated).WaitAsync(cancellationToken);
+        var binding = asking.IsCompletedSuccessfully ? asking.Result : new ListenerActor.BindFailed("the server stopped before it was ready for players");
         if (binding is ListenerActor.Bound { LocalAddress: IPEndPoint endPoint })
         {
             var httpEndPoint = settings.Http.Enabled ? HttpListener.BoundEndPoint(host, settings) : null;
@@ -115,9 +118,11 @@ public sealed class GameServerHost : IAsyncDisposable
 
         services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(10));
         services.AddHostedService<GameStopsFirst>();
+        var readiness = new PlayerReadiness();
+        services.AddSingleton(readiness);
         services.AddAkka("game-server", akka =>
         {
-            akka.AddHocon(config, HoconAddMode.Prepend)
+            akka.AddHocon(settings.Cluster.ToAkkaConfig().WithFallback(config), HoconAddMode.Prepend)
                 .WithActors((system, registry) =>
                 {
                     var rooms = system.ActorOf(RoomDirectory.Props(settings.Rooms), "rooms");
@@ -126,6 +131,7 @@ public sealed class GameServerHost : IAsyncDisposable
                     registry.Register<ClientRegistry>(clients);
                     registry.Register<ListenerActor>(listener);
                     GracefulShutdown.Register(system, settings, listener, clients);
+                    ClusterMembership.Join(system, settings.Cluster, readiness, listener);
                     StageTimings.ReportEvery(TimeSpan.FromSeconds(5), system.Log);
                 });
         });

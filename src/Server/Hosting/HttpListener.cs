@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
@@ -50,6 +51,14 @@ internal static class HttpListener
         app.UseRouting();
         app.Map(WebSocketEndpoint.Path, context =>
         {
+            if (!context.RequestServices.GetRequiredService<PlayerReadiness>().IsReady)
+            {
+                // Kestrel starts with the host, before this node is Up in its cluster; the game
+                // port is not even bound yet, so WebSocket players wait too.
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return Task.CompletedTask;
+            }
+
             var system = context.RequestServices.GetRequiredService<ActorSystem>();
             var registry = context.RequestServices.GetRequiredService<IRequiredActor<ClientRegistry>>().ActorRef;
             return new WebSocketEndpoint(settings, registry, system.Log).HandleAsync(context);

@@ -47,6 +47,8 @@ public sealed partial class ServerProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
+        // Tests run several servers at once: none may take the default cluster port, 9302.
+        start.Environment["GAME_SERVER_CLUSTER_PORT"] = "0";
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

@@ -1,0 +1,51 @@
+using ActorGameServer.Server.Tests.Support;
+using Akka.Actor;
+using Akka.Cluster;
+using Xunit.Abstractions;
+
+namespace ActorGameServer.Server.Tests.Clustering;
+
+/// <summary>Two servers in one process, the second seeded with the first: the multi-node path, on loopback.</summary>
+public sealed class TwoNodeClusterTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+{
+    [Fact]
+    public async Task A_second_server_seeded_with_the_first_joins_it_and_leaves_it_when_stopped()
+    {
+        await using var first = await TestServer.StartAsync();
+        var firstAddress = SelfAddress(first);
+
+        // Seeded with the first node's actual address (its cluster port was 0, so only it knows).
+        var second = await TestServer.StartAsync($$"""game-server.cluster.seed-nodes = ["127.0.0.1:{{firstAddress.Port}}"]""");
+        var secondAddress = SelfAddress(second);
+        try
+        {
+            await ClusterView.WaitForUpMembersAsync(first.Host.System, firstAddress, secondAddress);
+            await ClusterView.WaitForUpMembersAsync(second.Host.System, firstAddress, secondAddress);
+
+            // Both accept players once Up.
+            var (player, _) = await WireClient.ConnectWelcomedAsync(second.EndPoint);
+            await using (player)
+            {
+                await player.SendJsonAsync("""{"cmd":"PING","message":2}""");
+                Assert.Equal("""{"cmd":"PONG","message":2}""", await player.ReadFrameTextAsync());
+            }
+
+            var removals = CreateTestProbe(first.Host.System);
+            Akka.Cluster.Cluster.Get(first.Host.System).Subscribe(removals.Ref, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.MemberRemoved));
+
+            // Stopped the way SIGTERM stops it: the node leaves (Leaving, Exiting, Removed), so the
+            // first sees it go, rather than finding it unreachable and downing it.
+            await second.Host.StopAsync();
+            var removed = await removals.ExpectMsgAsync<ClusterEvent.MemberRemoved>(WireClient.DefaultTimeout);
+            Assert.Equal(secondAddress, removed.Member.Address);
+            Assert.Equal(MemberStatus.Exiting, removed.PreviousStatus);
+            await ClusterView.WaitForUpMembersAsync(first.Host.System, firstAddress);
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    private static Address SelfAddress(TestServer server) => Akka.Cluster.Cluster.Get(server.Host.System).SelfAddress;
+}
