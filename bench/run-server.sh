@@ -12,7 +12,9 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
   exit 1
 fi
 [[ -n "${BENCH_NO_BUILD:-}" ]] || dotnet build -c Release src/Server >/dev/null
-GAME_SERVER_HOST=127.0.0.1 GAME_SERVER_PORT="$port" GAME_SERVER_HTTP_PORT="${BENCH_HTTP_PORT:-0}" GAME_SERVER_LOGLEVEL=WARNING \
+# Cluster port 0: a cluster of one on a free port, so a bench server never collides with a
+# server already on 9302 (or with the previous bench server still shutting down).
+GAME_SERVER_HOST=127.0.0.1 GAME_SERVER_PORT="$port" GAME_SERVER_HTTP_PORT="${BENCH_HTTP_PORT:-0}" GAME_SERVER_CLUSTER_PORT=0 GAME_SERVER_LOGLEVEL=WARNING \
   dotnet src/Server/bin/Release/net10.0/ActorGameServer.Server.dll --config "${1:-bench/loopback.hocon}" \
   > "$log" 2>&1 &
 pid=$!
