@@ -45,6 +45,12 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
 
     public sealed record AllClientsClosed(int Closed);
 
+    /// <summary>
+    /// This node is Up in its cluster and holds number <paramref name="NodeNumber"/>: from now on
+    /// user ids are this node's (<see cref="UserIds"/>). Sent before any transport accepts players.
+    /// </summary>
+    public sealed record NodeUp(int NodeNumber);
+
     /// <summary>DIRECT: deliver <paramref name="Data"/> from one player to another, by user id.</summary>
     public sealed record Direct(long From, long To, RawJson Data, RawJson? Id);
 
@@ -76,7 +82,7 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
     private long _lastRefusalLog;
     private int _refusalsNotLogged;
     private int _closingCount;
-    private long _lastUserId;
+    private UserIds? _userIds; // Until NodeUp: no player is admitted before that.
 
     public ClientRegistry(GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory)
     {
@@ -125,6 +131,10 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
     {
         switch (message)
         {
+            case NodeUp up:
+                _userIds = new UserIds(up.NodeNumber);
+                _log.Info("node number {0}: this node's user ids are {1} to {2}", up.NodeNumber, _userIds.First, _userIds.Last);
+                break;
             case Admit admit:
                 OnAdmit(admit.Connection);
                 break;
@@ -173,8 +183,19 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
             return;
         }
 
+        if (_userIds?.Next() is not { } userId)
+        {
+            // Not Up yet (the transports wait for Up, so this is a bug if it happens), or every id
+            // of this node's 2^32 - 1 is spent: a restart gives the node a new range.
+            var error = new ProtocolError(ErrorCode.ServerFull, _userIds is null
+                ? "the server is not ready for players yet; try again later"
+                : "this server has handed out all of its user ids; try another server");
+            LogRefusal(connection.Remote, error);
+            Sender.Tell(new Refused(connection, error));
+            return;
+        }
+
         _connectionsPerAddress[address] = _connectionsPerAddress.GetValueOrDefault(address) + 1;
-        var userId = ++_lastUserId;
         var client = Context.ActorOf(ClientActor.Props(userId, connection, _settings, _routes, _roomDirectory), $"client-{userId}");
         _clientsByUserId.Add(userId, client);
         _clients.Add(client, new ClientEntry(userId, address));

@@ -1,4 +1,5 @@
 using ActorGameServer.Server.Actors;
+using ActorGameServer.Server.Clustering;
 using ActorGameServer.Server.Configuration;
 using Akka.Actor;
 using Akka.Cluster;
@@ -17,14 +18,23 @@ namespace ActorGameServer.Server.Hosting;
 /// </summary>
 internal static class ClusterMembership
 {
-    public static void Join(ActorSystem system, ClusterSettings settings, PlayerReadiness readiness, IActorRef listener)
+    private static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(5);
+
+    public static void Join(ActorSystem system, ClusterSettings settings, PlayerReadiness readiness, IActorRef clients, IActorRef listener)
     {
         var cluster = Cluster.Get(system);
         cluster.RegisterOnMemberUp(() =>
         {
-            system.Log.Info("cluster member Up at {0}; accepting players", cluster.SelfAddress);
-            readiness.MarkReady(); // Before the bind, so that whoever sees the port bound sees this too.
-            listener.Tell(ListenerActor.Listen.Instance);
+            // Up, but not yet ready for players: first a node number, for user ids nobody else
+            // in the cluster hands out. Then the registry gets it before the listener binds, so it
+            // is in the registry's mailbox (both are local actors) before any Admit can be.
+            system.ActorOf(NodeNumberClaim.Props(number =>
+            {
+                system.Log.Info("cluster member Up at {0} as node number {1}; accepting players", cluster.SelfAddress, number);
+                clients.Tell(new ClientRegistry.NodeUp(number));
+                readiness.MarkReady(); // Before the bind, so that whoever sees the port bound sees this too.
+                listener.Tell(ListenerActor.Listen.Instance);
+            }, ClaimTimeout), "node-number");
         });
 
         if (settings.SeedNodes.Count == 0)

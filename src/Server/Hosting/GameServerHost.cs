@@ -131,7 +131,7 @@ public sealed class GameServerHost : IAsyncDisposable
                     registry.Register<ClientRegistry>(clients);
                     registry.Register<ListenerActor>(listener);
                     GracefulShutdown.Register(system, settings, listener, clients);
-                    ClusterMembership.Join(system, settings.Cluster, readiness, listener);
+                    ClusterMembership.Join(system, settings.Cluster, readiness, clients, listener);
                     StageTimings.ReportEvery(TimeSpan.FromSeconds(5), system.Log);
                 });
         });

@@ -19,7 +19,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void Gives_every_connection_a_new_user_id_starting_at_one()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
+        var registry = this.StartRegistry(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody);
 
         var ids = Enumerable.Range(0, 5).Select(_ => WelcomedUserId(Accept(registry))).ToList();
 
@@ -28,9 +28,24 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     }
 
     [Fact]
+    public void Admits_nobody_before_its_node_is_Up_in_the_cluster()
+    {
+        // Without NodeUp it has no user ids of its own, and one id handed out twice in a
+        // cluster would send one player's DIRECTs to another.
+        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
+
+        Accept(registry);
+
+        var refused = ExpectRefused();
+        Assert.Equal(ErrorCode.ServerFull, refused.Error.Code);
+        Assert.Contains("not ready", refused.Error.Detail);
+        Assert.Equal(0, OnlineCount(registry));
+    }
+
+    [Fact]
     public void The_online_count_follows_disconnects_whatever_their_reason()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
+        var registry = this.StartRegistry(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody);
         var connections = Enumerable.Range(0, 4).Select(_ => Accept(registry)).ToList();
         var clients = connections.Select(c => c.ExpectMsg<Tcp.Register>().Handler).ToList();
 
@@ -53,7 +68,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
             ["PING"] = (session, ping) => session.Send(ServerFrames.Pong(ping)),
             ["CRASH"] = (_, _) => throw new InvalidOperationException("bug in a handler"),
         });
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), routes, ActorRefs.Nobody));
+        var registry = this.StartRegistry(ActorTestSettings.Create(), routes, ActorRefs.Nobody);
         var victim = Accept(registry);
         var bystander = Accept(registry);
         var victimClient = victim.ExpectMsg<Tcp.Register>().Handler;
@@ -74,7 +89,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void Asks_every_client_to_check_for_idleness_so_a_silent_one_is_closed_idle_timeout()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create("game-server.idle-timeout = 500ms"), CommandRoutes.Default, ActorRefs.Nobody));
+        var registry = this.StartRegistry(ActorTestSettings.Create("game-server.idle-timeout = 500ms"), CommandRoutes.Default, ActorRefs.Nobody);
         var (silent, _) = Connected(registry);
 
         var write = silent.ExpectMsg<Tcp.Write>(TimeSpan.FromSeconds(10));
@@ -85,7 +100,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void A_client_stopped_without_reporting_why_is_still_counted_gone()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
+        var registry = this.StartRegistry(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody);
         var (_, client) = Connected(registry);
         Connected(registry);
 
@@ -97,7 +112,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void Over_the_cap_a_connection_is_refused_server_full_and_spends_no_user_id()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create("game-server.max-connections = 2"), CommandRoutes.Default, ActorRefs.Nobody));
+        var registry = this.StartRegistry(ActorTestSettings.Create("game-server.max-connections = 2"), CommandRoutes.Default, ActorRefs.Nobody);
         var first = Accept(registry);
         var firstClient = first.ExpectMsg<Tcp.Register>().Handler;
         Accept(registry).ExpectMsg<Tcp.Register>();
@@ -114,7 +129,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void Over_the_per_address_cap_only_that_address_is_refused()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create("game-server.max-connections-per-ip = 1"), CommandRoutes.Default, ActorRefs.Nobody));
+        var registry = this.StartRegistry(ActorTestSettings.Create("game-server.max-connections-per-ip = 1"), CommandRoutes.Default, ActorRefs.Nobody);
         Accept(registry).ExpectMsg<Tcp.Register>();
 
         Accept(registry);
@@ -128,7 +143,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void CloseAll_tells_every_client_and_answers_once_they_are_gone()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
+        var registry = this.StartRegistry(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody);
         var connections = Enumerable.Range(0, 3).Select(_ => Accept(registry)).ToList();
         var clients = connections.Select(c => c.ExpectMsg<Tcp.Register>().Handler).ToList();
         for (var i = 0; i < 3; i++)
@@ -161,7 +176,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void A_connection_accepted_while_closing_is_told_to_come_back_later_instead_of_joining()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
+        var registry = this.StartRegistry(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody);
         registry.Tell(new ClientRegistry.CloseAll("maintenance", TimeSpan.FromSeconds(5)));
         ExpectMsg<ClientRegistry.AllClientsClosed>(); // Nobody was connected.
 
@@ -179,7 +194,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void Direct_reaches_only_the_addressee_from_the_server_side_user_id_with_the_data_unchanged()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
+        var registry = this.StartRegistry(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody);
         var (ada, adaClient) = Connected(registry);
         var (bo, boClient) = Connected(registry);
         var (cy, cyClient) = Connected(registry);
@@ -206,7 +221,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     [Fact]
     public void Direct_to_a_user_id_that_is_not_connected_is_answered_no_such_user_with_the_id()
     {
-        var registry = Sys.ActorOf(ClientRegistry.Props(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody));
+        var registry = this.StartRegistry(ActorTestSettings.Create(), CommandRoutes.Default, ActorRefs.Nobody);
         var (ada, adaClient) = Connected(registry);
         var (bo, boClient) = Connected(registry);
 
@@ -227,7 +242,7 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
     public void The_name_from_hello_is_what_the_room_shows_and_hello_is_refused_once_in_a_room()
     {
         var settings = ActorTestSettings.Create();
-        var registry = Sys.ActorOf(ClientRegistry.Props(settings, CommandRoutes.Default, Sys.ActorOf(RoomDirectory.Props(settings.Rooms))));
+        var registry = this.StartRegistry(settings, CommandRoutes.Default, Sys.ActorOf(RoomDirectory.Props(settings.Rooms)));
         var (ada, adaClient) = Connected(registry);
         var (bo, boClient) = Connected(registry);
 

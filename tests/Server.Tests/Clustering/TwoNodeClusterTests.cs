@@ -22,12 +22,17 @@ public sealed class TwoNodeClusterTests(ITestOutputHelper output) : Akka.TestKit
             await ClusterView.WaitForUpMembersAsync(first.Host.System, firstAddress, secondAddress);
             await ClusterView.WaitForUpMembersAsync(second.Host.System, firstAddress, secondAddress);
 
-            // Both accept players once Up.
-            var (player, _) = await WireClient.ConnectWelcomedAsync(second.EndPoint);
+            // Both accept players once Up, and no user id is given out twice in the cluster: the
+            // second node's ids are its own range (ActorGameServer.Server.Actors.UserIds).
+            var (onFirst, firstWelcome) = await WireClient.ConnectWelcomedAsync(first.EndPoint);
+            var (player, secondWelcome) = await WireClient.ConnectWelcomedAsync(second.EndPoint);
+            await using (onFirst)
             await using (player)
             {
                 await player.SendJsonAsync("""{"cmd":"PING","message":2}""");
                 Assert.Equal("""{"cmd":"PONG","message":2}""", await player.ReadFrameTextAsync());
+                Assert.Equal(1L, UserIdOf(firstWelcome));
+                Assert.Equal((1L << 32) + 1, UserIdOf(secondWelcome));
             }
 
             var removals = CreateTestProbe(first.Host.System);
@@ -46,6 +51,8 @@ public sealed class TwoNodeClusterTests(ITestOutputHelper output) : Akka.TestKit
             await second.DisposeAsync();
         }
     }
+
+    private static long UserIdOf(Newtonsoft.Json.Linq.JObject welcome) => (long)welcome["user_id"]!;
 
     private static Address SelfAddress(TestServer server) => Akka.Cluster.Cluster.Get(server.Host.System).SelfAddress;
 }

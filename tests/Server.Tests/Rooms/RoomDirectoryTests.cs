@@ -216,7 +216,7 @@ public sealed class RoomDirectoryTests(ITestOutputHelper output) : Akka.TestKit.
     public void A_relay_sent_while_a_join_is_pending_and_then_refused_is_answered_not_in_room_with_its_id(string overrides, string room, string refusal)
     {
         var settings = ActorTestSettings.Create(overrides);
-        var registry = Sys.ActorOf(ClientRegistry.Props(settings, CommandRoutes.Default, Sys.ActorOf(RoomDirectory.Props(settings.Rooms))));
+        var registry = this.StartRegistry(settings, CommandRoutes.Default, Sys.ActorOf(RoomDirectory.Props(settings.Rooms)));
         var (first, firstClient) = Connect(registry);
         firstClient.Tell(Frames("""{"cmd":"JOIN","message":{"room":"taken"}}"""), first);
         Assert.Equal("JOINED", (string?)Read(first, firstClient, 1)[0]["cmd"]);
