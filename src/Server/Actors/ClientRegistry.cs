@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Net;
 using ActorGameServer.Protocol;
+using ActorGameServer.Server.Clustering;
 using ActorGameServer.Server.Configuration;
 using ActorGameServer.Server.Routing;
 using ActorGameServer.Server.Sessions;
 using ActorGameServer.Server.Transports;
 using Akka.Actor;
+using Akka.DistributedData;
 using Akka.Event;
 
 namespace ActorGameServer.Server.Actors;
@@ -51,8 +53,19 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
     /// </summary>
     public sealed record NodeUp(int NodeNumber);
 
-    /// <summary>DIRECT: deliver <paramref name="Data"/> from one player to another, by user id.</summary>
+    /// <summary>
+    /// DIRECT: deliver <paramref name="Data"/> from one player to another, by user id. Sent by the
+    /// sender's ClientActor to its node's registry, which hands it on to the registry of the node
+    /// whose number is in <paramref name="To"/> (<see cref="UserIds"/>) when that is another node;
+    /// crosses nodes (ClusterMessageSerializer).
+    /// </summary>
     public sealed record Direct(long From, long To, RawJson Data, RawJson? Id);
+
+    /// <summary>
+    /// Another node's registry found no player <paramref name="To"/>: the sender's registry
+    /// answers <paramref name="ReplyTo"/> (the sender's ClientActor) no_such_user. Crosses nodes.
+    /// </summary>
+    public sealed record NoSuchUser(IActorRef ReplyTo, long To, RawJson? Id);
 
     /// <summary>A client actor stopped, for whatever reason (see <see cref="ClientSupervision"/>).</summary>
     private sealed record ClientStopped(IActorRef Client);
@@ -83,6 +96,11 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
     private int _refusalsNotLogged;
     private int _closingCount;
     private UserIds? _userIds; // Until NodeUp: no player is admitted before that.
+
+    // The cluster's node numbers (Distributed Data, subscribed for this actor by ClusterMembership):
+    // where a DIRECT to another node's user id goes. Empty outside a cluster (unit tests).
+    private LWWDictionary<int, string> _nodeTable = LWWDictionary<int, string>.Empty;
+    private Akka.Cluster.Cluster? _cluster;
 
     public ClientRegistry(GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory)
     {
@@ -160,17 +178,56 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
             case CloseAll closeAll:
                 OnCloseAll(closeAll);
                 break;
-            case Direct direct when _clientsByUserId.TryGetValue(direct.To, out var target):
-                target.Tell(new ClientActor.Send(ServerFrames.Direct(direct.From, direct.Data)));
-                break;
             case Direct direct:
-                var error = new ProtocolError(ErrorCode.NoSuchUser, $"no player with user_id {direct.To} is connected");
-                Sender.Tell(new ClientActor.Send(ServerFrames.Error(error, direct.Id)));
+                OnDirect(direct);
+                break;
+            case NoSuchUser noSuchUser:
+                AnswerNoSuchUser(noSuchUser.ReplyTo, noSuchUser.To, noSuchUser.Id);
+                break;
+            case Changed changed when changed.Key.Equals(NodeTable.Key):
+                _nodeTable = changed.Get(NodeTable.Key);
+                _cluster ??= Akka.Cluster.Cluster.Get(Context.System); // Only a cluster's registry is subscribed.
                 break;
             default:
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void OnDirect(Direct direct)
+    {
+        if (_clientsByUserId.TryGetValue(direct.To, out var target))
+        {
+            target.Tell(new ClientActor.Send(ServerFrames.Direct(direct.From, direct.Data)));
+            return;
+        }
+
+        // Not here: on the node whose number the id carries, if that is another live node. A
+        // DIRECT that came from another node is never handed on again.
+        var node = UserIds.NodeOf(direct.To);
+        var fromHere = Sender.Path.Address.HasLocalScope;
+        if (fromHere && node != _userIds?.NodeNumber && _cluster is not null
+            && NodeTable.AddressOf(_nodeTable, node, _cluster.State.Members) is { } address)
+        {
+            Context.ActorSelection(new RootActorPath(address) / "user" / "clients").Tell(direct, Sender);
+            return;
+        }
+
+        if (fromHere)
+        {
+            AnswerNoSuchUser(Sender, direct.To, direct.Id);
+        }
+        else
+        {
+            // The sender's registry answers it, in its own node's terms (the error frame is built there).
+            Context.ActorSelection(new RootActorPath(Sender.Path.Address) / "user" / "clients").Tell(new NoSuchUser(Sender, direct.To, direct.Id));
+        }
+    }
+
+    private static void AnswerNoSuchUser(IActorRef replyTo, long to, RawJson? id)
+    {
+        var error = new ProtocolError(ErrorCode.NoSuchUser, $"no player with user_id {to} is connected");
+        replyTo.Tell(new ClientActor.Send(ServerFrames.Error(error, id)));
     }
 
     private void OnAdmit(IClientConnection connection)

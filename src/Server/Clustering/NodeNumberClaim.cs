@@ -9,8 +9,8 @@ namespace ActorGameServer.Server.Clustering;
 /// free one, so the node can hand out user ids nobody else hands out
 /// (<see cref="Actors.UserIds"/>). Akka.Cluster numbers its members in just this way
 /// (<c>Member.UpNumber</c>) but keeps the number internal, so the nodes keep their own table in
-/// Distributed Data: number → the member that holds it. A number whose holder is no longer a
-/// member is free again, as its players left with it.
+/// Distributed Data (<see cref="NodeTable"/>): number → the member that holds it. A number whose
+/// holder is no longer a member is free again, as its players left with it.
 /// <para>
 /// Two nodes that become Up together may pick the same number. Each writes its claim to a
 /// majority of the nodes and then reads it back from a majority: the table is last-writer-wins,
@@ -20,7 +20,7 @@ namespace ActorGameServer.Server.Clustering;
 /// </summary>
 public sealed class NodeNumberClaim : ReceiveActor, IWithTimers
 {
-    private static readonly LWWDictionaryKey<int, string> Table = new("game-server-node-numbers");
+    private static readonly LWWDictionaryKey<int, string> Table = NodeTable.Key;
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ReplicasWait = TimeSpan.FromMilliseconds(100);
 
@@ -38,7 +38,7 @@ public sealed class NodeNumberClaim : ReceiveActor, IWithTimers
         _claimed = claimed;
         _read = new ReadMajority(timeout);
         _write = new WriteMajority(timeout);
-        _self = Holder(_cluster.SelfUniqueAddress);
+        _self = NodeTable.Holder(_cluster.SelfUniqueAddress);
 
         Receive<GetSuccess>(success => OnTable(success.Get(Table), success.Request));
         Receive<NotFound>(notFound => OnTable(LWWDictionary<int, string>.Empty, notFound.Request));
@@ -96,7 +96,7 @@ public sealed class NodeNumberClaim : ReceiveActor, IWithTimers
             _log.Info("node number {0} went to another node that claimed it at the same time; choosing again", _candidate);
         }
 
-        var members = _cluster.State.Members.Select(m => Holder(m.UniqueAddress)).ToHashSet();
+        var members = _cluster.State.Members.Select(m => NodeTable.Holder(m.UniqueAddress)).ToHashSet();
         _candidate = Enumerable.Range(1, int.MaxValue - 1).First(n =>
             !table.TryGetValue(n, out var heldBy) || heldBy == _self || !members.Contains(heldBy));
         _replicator.Tell(Dsl.Update(Table, LWWDictionary<int, string>.Empty, _write, t => t.SetItem(_cluster, _candidate, _self)));
@@ -107,7 +107,4 @@ public sealed class NodeNumberClaim : ReceiveActor, IWithTimers
         _log.Warning("{0}; trying again in {1}", why, RetryAfter);
         Timers.StartSingleTimer(nameof(Retry), Phase.Choose, RetryAfter);
     }
-
-    // The uid tells a restarted node at the same address from the one it replaces.
-    private static string Holder(Akka.Cluster.UniqueAddress member) => $"{member.Address}#{member.Uid}";
 }

@@ -3,6 +3,7 @@ using ActorGameServer.Server.Clustering;
 using ActorGameServer.Server.Configuration;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.DistributedData;
 using Akka.Event;
 using ClusterSettings = ActorGameServer.Server.Configuration.ClusterSettings;
 
@@ -23,6 +24,11 @@ internal static class ClusterMembership
     public static void Join(ActorSystem system, ClusterSettings settings, PlayerReadiness readiness, IActorRef clients, IActorRef listener)
     {
         var cluster = Cluster.Get(system);
+
+        // The registry follows the table of node numbers, to send a DIRECT to the node whose
+        // number is in the recipient's user id.
+        DistributedData.Get(system).Replicator.Tell(Dsl.Subscribe(NodeTable.Key, clients));
+
         cluster.RegisterOnMemberUp(() =>
         {
             // Up, but not yet ready for players: first a node number, for user ids nobody else

@@ -1,3 +1,4 @@
+using ActorGameServer.Client;
 using ActorGameServer.Server.Tests.Support;
 using Akka.Actor;
 using Akka.Cluster;
@@ -50,6 +51,54 @@ public sealed class TwoNodeClusterTests(ITestOutputHelper output) : Akka.TestKit
         {
             await second.DisposeAsync();
         }
+    }
+
+    [Fact]
+    public async Task A_DIRECT_reaches_a_player_on_the_other_node_and_an_id_nobody_has_gets_no_such_user()
+    {
+        await using var first = await TestServer.StartAsync();
+        var firstAddress = SelfAddress(first);
+        await using var second = await TestServer.StartAsync($$"""game-server.cluster.seed-nodes = ["127.0.0.1:{{firstAddress.Port}}"]""");
+        await ClusterView.WaitForUpMembersAsync(first.Host.System, firstAddress, SelfAddress(second));
+
+        await using var ada = await first.ConnectPlayerAsync("ada");
+        await using var bo = await second.ConnectPlayerAsync("bo");
+
+        // A DIRECT crosses once the first node's registry knows the second node's number, which
+        // it learns from Distributed Data's gossip: until then the honest answer is no_such_user,
+        // so send until one gets through (each try carries its number).
+        ServerFrame? direct = null;
+        for (var attempt = 0; attempt < 150 && direct is null; attempt++)
+        {
+            await ada.DirectAsync(bo.UserId, $$"""{"try":{{attempt}}}""");
+            try
+            {
+                direct = await bo.NextPushAsync(TimeSpan.FromMilliseconds(200));
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        Assert.NotNull(direct);
+        Assert.Equal("DIRECT", direct.Cmd);
+        Assert.Equal(ada.UserId, direct.Message.GetProperty("from").GetInt64());
+        Assert.StartsWith("""{"try":""", direct.Message.GetProperty("data").GetRawText());
+        var earlier = await ada.DrainAsync(); // The tries before the route was known.
+        Assert.All(earlier, frame => Assert.Equal("ERROR", frame.Cmd));
+        await bo.DrainAsync(); // A slow earlier try may still have arrived.
+
+        // And back, with exactly one copy.
+        await bo.DirectAsync(ada.UserId, "[2]");
+        var back = await ada.NextAsync();
+        Assert.Equal("DIRECT", back.Cmd);
+        Assert.Equal(bo.UserId, back.Message.GetProperty("from").GetInt64());
+
+        // An id of the second node that nobody has, and one of a node number nobody holds:
+        // answered no_such_user, through the second node's registry and without it.
+        await ada.RequestAsync("DIRECT", $$"""{"to":{{bo.UserId + 1000}},"data":1}""").ExpectErrorAsync("no_such_user");
+        await ada.RequestAsync("DIRECT", $$"""{"to":{{(7L << 32) + 1}},"data":1}""").ExpectErrorAsync("no_such_user");
+        await bo.AssertStillServedAsync();
     }
 
     private static long UserIdOf(Newtonsoft.Json.Linq.JObject welcome) => (long)welcome["user_id"]!;

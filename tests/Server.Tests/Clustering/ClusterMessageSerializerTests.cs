@@ -1,0 +1,68 @@
+using ActorGameServer.Protocol;
+using ActorGameServer.Server.Actors;
+using ActorGameServer.Server.Clustering;
+using ActorGameServer.Server.Configuration;
+using Akka.Serialization;
+using Xunit.Abstractions;
+
+namespace ActorGameServer.Server.Tests.Clustering;
+
+/// <summary>
+/// The messages that cross nodes, through the serializer the server's configuration binds to
+/// them (a local actor system with that configuration: no remote port needed to serialize).
+/// </summary>
+public sealed class ClusterMessageSerializerTests(ITestOutputHelper output)
+    : Akka.TestKit.Xunit2.TestKit(ServerConfig.LoadWith("akka.actor.provider = local"), output: output)
+{
+    [Fact]
+    public void A_DIRECT_crosses_with_its_JSON_payload_byte_for_byte_and_its_request_id()
+    {
+        var direct = new ClientRegistry.Direct(7, (1L << 32) + 3, Json("""{"x": 1.50, "s":"é\n"}"""), Json("\"req-1\""));
+
+        var copy = RoundTrip(direct);
+
+        Assert.Equal(direct.From, copy.From);
+        Assert.Equal(direct.To, copy.To);
+        Assert.Equal(direct.Data.ToString(), copy.Data.ToString());
+        Assert.Equal("\"req-1\"", copy.Id?.ToString());
+    }
+
+    [Fact]
+    public void A_DIRECT_without_a_request_id_has_none_on_the_other_side()
+    {
+        var copy = RoundTrip(new ClientRegistry.Direct(1, 2, RawJson.Null, null));
+
+        Assert.Null(copy.Id);
+        Assert.Equal("null", copy.Data.ToString());
+    }
+
+    [Fact]
+    public void A_no_such_user_answer_keeps_whom_to_answer()
+    {
+        var replyTo = CreateTestProbe();
+        var answer = new ClientRegistry.NoSuchUser(replyTo.Ref, 42, Json("17"));
+
+        var copy = RoundTrip(answer);
+
+        Assert.Equal(replyTo.Ref, copy.ReplyTo);
+        Assert.Equal(42, copy.To);
+        Assert.Equal("17", copy.Id?.ToString());
+    }
+
+    [Fact]
+    public void Both_are_bound_to_the_server_serializer_not_a_fallback()
+    {
+        Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientRegistry.Direct(1, 2, RawJson.Null, null)));
+        Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientRegistry.NoSuchUser(TestActor, 2, null)));
+    }
+
+    private T RoundTrip<T>(T message)
+        where T : class
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(message);
+        var bytes = serializer.ToBinary(message);
+        return Assert.IsType<T>(serializer.FromBinary(bytes, serializer.Manifest(message)));
+    }
+
+    private static RawJson Json(string json) => new(System.Text.Encoding.UTF8.GetBytes(json));
+}
