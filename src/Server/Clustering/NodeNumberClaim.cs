@@ -1,3 +1,4 @@
+using ActorGameServer.Server.Actors;
 using Akka.Actor;
 using Akka.DistributedData;
 using Akka.Event;
@@ -97,9 +98,10 @@ public sealed class NodeNumberClaim : ReceiveActor, IWithTimers
         }
 
         var members = _cluster.State.Members.Select(m => NodeTable.Holder(m.UniqueAddress)).ToHashSet();
-        _candidate = Enumerable.Range(1, int.MaxValue - 1).First(n =>
+        var candidate = Enumerable.Range(1, UserIds.MaxNodeNumber).First(n =>
             !table.TryGetValue(n, out var heldBy) || heldBy == _self || !members.Contains(heldBy));
-        _replicator.Tell(Dsl.Update(Table, LWWDictionary<int, string>.Empty, _write, t => t.SetItem(_cluster, _candidate, _self)));
+        _candidate = candidate; // The replicator runs the update later, on its own thread: it gets a copy.
+        _replicator.Tell(Dsl.Update(Table, LWWDictionary<int, string>.Empty, _write, t => t.SetItem(_cluster, candidate, _self)));
     }
 
     private void Retry(string why)
