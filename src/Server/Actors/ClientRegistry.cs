@@ -209,7 +209,7 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
         if (fromHere && node != _userIds?.NodeNumber && _cluster is not null
             && NodeTable.AddressOf(_nodeTable, node, _cluster.State.Members) is { } address)
         {
-            Context.ActorSelection(new RootActorPath(address) / "user" / "clients").Tell(direct, Sender);
+            RegistryOn(address).Tell(direct, Sender);
             return;
         }
 
@@ -220,9 +220,12 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
         else
         {
             // The sender's registry answers it, in its own node's terms (the error frame is built there).
-            Context.ActorSelection(new RootActorPath(Sender.Path.Address) / "user" / "clients").Tell(new NoSuchUser(Sender, direct.To, direct.Id));
+            RegistryOn(Sender.Path.Address).Tell(new NoSuchUser(Sender, direct.To, direct.Id));
         }
     }
+
+    /// <summary>The registry of the node at <paramref name="address"/>: every node has this one at the same path.</summary>
+    private ActorSelection RegistryOn(Address address) => Context.ActorSelection(new RootActorPath(address) / Self.Path.Elements);
 
     private static void AnswerNoSuchUser(IActorRef replyTo, long to, RawJson? id)
     {

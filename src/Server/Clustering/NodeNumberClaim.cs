@@ -21,7 +21,6 @@ namespace ActorGameServer.Server.Clustering;
 /// </summary>
 public sealed class NodeNumberClaim : ReceiveActor, IWithTimers
 {
-    private static readonly LWWDictionaryKey<int, string> Table = NodeTable.Key;
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ReplicasWait = TimeSpan.FromMilliseconds(100);
 
@@ -41,9 +40,9 @@ public sealed class NodeNumberClaim : ReceiveActor, IWithTimers
         _write = new WriteMajority(timeout);
         _self = NodeTable.Holder(_cluster.SelfUniqueAddress);
 
-        Receive<GetSuccess>(success => OnTable(success.Get(Table), success.Request));
+        Receive<GetSuccess>(success => OnTable(success.Get(NodeTable.Key), success.Request));
         Receive<NotFound>(notFound => OnTable(LWWDictionary<int, string>.Empty, notFound.Request));
-        Receive<UpdateSuccess>(_ => _replicator.Tell(Dsl.Get(Table, _read, Phase.Verify)));
+        Receive<UpdateSuccess>(_ => _replicator.Tell(Dsl.Get(NodeTable.Key, _read, Phase.Verify)));
         Receive<GetFailure>(failure => Retry($"reading the node numbers from a majority failed ({failure.Key})"));
         Receive<IUpdateResponse>(response => Retry($"writing the claim of node number {_candidate} to a majority failed ({response.GetType().Name})"));
         Receive<Phase>(_ => _replicator.Tell(Dsl.GetReplicaCount));
@@ -80,7 +79,7 @@ public sealed class NodeNumberClaim : ReceiveActor, IWithTimers
             return;
         }
 
-        _replicator.Tell(Dsl.Get(Table, _read, Phase.Choose));
+        _replicator.Tell(Dsl.Get(NodeTable.Key, _read, Phase.Choose));
     }
 
     private void OnTable(LWWDictionary<int, string> table, object? request)
@@ -101,7 +100,7 @@ public sealed class NodeNumberClaim : ReceiveActor, IWithTimers
         var candidate = Enumerable.Range(1, UserIds.MaxNodeNumber).First(n =>
             !table.TryGetValue(n, out var heldBy) || heldBy == _self || !members.Contains(heldBy));
         _candidate = candidate; // The replicator runs the update later, on its own thread: it gets a copy.
-        _replicator.Tell(Dsl.Update(Table, LWWDictionary<int, string>.Empty, _write, t => t.SetItem(_cluster, candidate, _self)));
+        _replicator.Tell(Dsl.Update(NodeTable.Key, LWWDictionary<int, string>.Empty, _write, t => t.SetItem(_cluster, candidate, _self)));
     }
 
     private void Retry(string why)
