@@ -1,23 +1,28 @@
+using System.Runtime.Serialization;
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
 using Akka.Actor;
 using Akka.Serialization;
-using Google.Protobuf;
+using static ActorGameServer.Server.Clustering.ProtoWire;
 
 namespace ActorGameServer.Server.Clustering;
 
 /// <summary>
-/// The binary form of the server's messages that cross nodes, bound to them in
-/// hocon/server.hocon (never Akka's JSON fallback). Protocol Buffers' wire format, written and
-/// read field by field with Google.Protobuf's coded streams, which Akka.Remote already ships:
-/// each message is a few numbers and byte strings, so a .proto file and generated classes would
-/// be more code than this. Field numbers are the contract between nodes of different versions:
-/// never reuse one. A JSON payload (<see cref="RawJson"/>) travels as its UTF-8 bytes, unparsed.
+/// The binary form of the registry's and the clients' messages that cross nodes, bound to them
+/// in hocon/server.hocon (never Akka's JSON fallback): a DIRECT on its way to the recipient's
+/// node, a reply or push for a client on another node, a room's batch for the members on another
+/// node. Protocol Buffers' wire format through <see cref="ProtoWire"/>: each message is a few
+/// numbers and byte strings, so a .proto file and generated classes would be more code than this.
+/// Field numbers are the contract between nodes of different versions: never reuse one. Frames
+/// and JSON (<see cref="RawJson"/>) travel as their UTF-8 bytes, unparsed. The room messages have
+/// their own serializer, next to the rooms.
 /// </summary>
 public sealed class ClusterMessageSerializer(ExtendedActorSystem actorSystem) : SerializerWithStringManifest(actorSystem)
 {
     private const string DirectManifest = "D";
     private const string NoSuchUserManifest = "N";
+    private const string SendManifest = "S";
+    private const string RelayedManifest = "R";
 
     // Unique among the system's serializers; Akka reserves 0-40.
     public override int Identifier => 9300;
@@ -26,13 +31,13 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem actorSystem) : 
     {
         ClientRegistry.Direct => DirectManifest,
         ClientRegistry.NoSuchUser => NoSuchUserManifest,
+        ClientActor.Send => SendManifest,
+        ClientActor.Relayed => RelayedManifest,
         _ => throw new ArgumentException($"{nameof(ClusterMessageSerializer)} cannot serialize {o.GetType()}", nameof(o)),
     };
 
-    public override byte[] ToBinary(object obj)
+    public override byte[] ToBinary(object obj) => Write(output =>
     {
-        using var buffer = new MemoryStream();
-        var output = new CodedOutputStream(buffer);
         switch (obj)
         {
             case ClientRegistry.Direct direct:
@@ -42,75 +47,136 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem actorSystem) : 
                 WriteJson(output, 4, direct.Id);
                 break;
             case ClientRegistry.NoSuchUser noSuchUser:
-                output.WriteTag(1, WireFormat.WireType.LengthDelimited);
-                output.WriteString(Serialization.SerializedActorPath(noSuchUser.ReplyTo));
+                WriteRef(output, 1, noSuchUser.ReplyTo);
                 WriteInt64(output, 2, noSuchUser.To);
                 WriteJson(output, 3, noSuchUser.Id);
+                break;
+            case ClientActor.Send send:
+                WriteFrame(output, 1, send.Frame);
+                break;
+            case ClientActor.Relayed relayed:
+                // The timestamps are the sending machine's (StageTimings): meaningless on another.
+                foreach (var frame in relayed.Frames)
+                {
+                    WriteMessage(output, 1, f =>
+                    {
+                        WriteInt64(f, 1, frame.From);
+                        WriteFrame(f, 2, frame.Frame);
+                    });
+                }
+
                 break;
             default:
                 throw new ArgumentException($"{nameof(ClusterMessageSerializer)} cannot serialize {obj.GetType()}", nameof(obj));
         }
+    });
 
-        output.Flush();
-        return buffer.ToArray();
-    }
-
-    public override object FromBinary(byte[] bytes, string manifest)
+    public override object FromBinary(byte[] bytes, string manifest) => manifest switch
     {
-        var input = new CodedInputStream(bytes);
+        DirectManifest => ReadDirect(bytes),
+        NoSuchUserManifest => ReadNoSuchUser(bytes),
+        SendManifest => ReadSend(bytes),
+        RelayedManifest => ReadRelayed(bytes),
+        _ => throw new SerializationException($"unknown manifest {manifest} for {nameof(ClusterMessageSerializer)}"),
+    };
+
+    private static ClientRegistry.Direct ReadDirect(byte[] bytes)
+    {
         long from = 0, to = 0;
-        RawJson? first = null, second = null;
-        string? path = null;
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        RawJson? data = null, id = null;
+        Read(bytes, (number, input) =>
         {
-            switch (manifest, WireFormat.GetTagFieldNumber(tag))
+            switch (number)
             {
-                case (DirectManifest, 1):
+                case 1:
                     from = input.ReadInt64();
-                    break;
-                case (DirectManifest, 2) or (NoSuchUserManifest, 2):
+                    return true;
+                case 2:
                     to = input.ReadInt64();
-                    break;
-                case (DirectManifest, 3) or (NoSuchUserManifest, 3):
-                    first = new RawJson(input.ReadBytes().ToByteArray());
-                    break;
-                case (DirectManifest, 4):
-                    second = new RawJson(input.ReadBytes().ToByteArray());
-                    break;
-                case (NoSuchUserManifest, 1):
-                    path = input.ReadString();
-                    break;
+                    return true;
+                case 3:
+                    data = ReadJson(input);
+                    return true;
+                case 4:
+                    id = ReadJson(input);
+                    return true;
                 default:
-                    input.SkipLastField(); // A field from a newer version: ignored, as protobuf does.
-                    break;
+                    return false;
             }
-        }
-
-        return manifest switch
-        {
-            DirectManifest => new ClientRegistry.Direct(from, to, first ?? RawJson.Null, second),
-            NoSuchUserManifest => new ClientRegistry.NoSuchUser(
-                system.Provider.ResolveActorRef(path ?? throw new System.Runtime.Serialization.SerializationException("NoSuchUser without a reply_to")), to, first),
-            _ => throw new System.Runtime.Serialization.SerializationException($"unknown manifest {manifest} for {nameof(ClusterMessageSerializer)}"),
-        };
+        });
+        return new ClientRegistry.Direct(from, to, data ?? RawJson.Null, id);
     }
 
-    private static void WriteInt64(CodedOutputStream output, int field, long value)
+    private ClientRegistry.NoSuchUser ReadNoSuchUser(byte[] bytes)
     {
-        output.WriteTag(field, WireFormat.WireType.Varint);
-        output.WriteInt64(value);
+        IActorRef? replyTo = null;
+        long to = 0;
+        RawJson? id = null;
+        Read(bytes, (number, input) =>
+        {
+            switch (number)
+            {
+                case 1:
+                    replyTo = ReadRef(input, system);
+                    return true;
+                case 2:
+                    to = input.ReadInt64();
+                    return true;
+                case 3:
+                    id = ReadJson(input);
+                    return true;
+                default:
+                    return false;
+            }
+        });
+        return new ClientRegistry.NoSuchUser(Required(replyTo, "NoSuchUser", "a reply_to"), to, id);
     }
 
-    // An absent value (a request without an id) is an absent field.
-    private static void WriteJson(CodedOutputStream output, int field, RawJson? json)
+    private static ClientActor.Send ReadSend(byte[] bytes)
     {
-        if (json is null)
+        EncodedFrame? frame = null;
+        Read(bytes, (number, input) =>
         {
-            return;
-        }
+            if (number != 1)
+            {
+                return false;
+            }
 
-        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        output.WriteBytes(ByteString.CopyFrom(json.Utf8));
+            frame = ReadFrame(input);
+            return true;
+        });
+        return new ClientActor.Send(Required(frame, "Send", "a frame"));
+    }
+
+    private static ClientActor.Relayed ReadRelayed(byte[] bytes)
+    {
+        var frames = new List<ClientActor.RelayedFrame>();
+        Read(bytes, (number, input) =>
+        {
+            if (number != 1)
+            {
+                return false;
+            }
+
+            long from = 0;
+            EncodedFrame? frame = null;
+            Read(input.ReadBytes().Span, (field, nested) =>
+            {
+                switch (field)
+                {
+                    case 1:
+                        from = nested.ReadInt64();
+                        return true;
+                    case 2:
+                        frame = ReadFrame(nested);
+                        return true;
+                    default:
+                        return false;
+                }
+            });
+            frames.Add(new ClientActor.RelayedFrame(from, Required(frame, "a relayed frame", "its frame"), 0));
+            return true;
+        });
+        return new ClientActor.Relayed(frames, 0);
     }
 }

@@ -125,7 +125,12 @@ public sealed class GameServerHost : IAsyncDisposable
             akka.AddHocon(settings.Cluster.ToAkkaConfig().WithFallback(config), HoconAddMode.Prepend)
                 .WithActors((system, registry) =>
                 {
-                    var rooms = system.ActorOf(RoomDirectory.Props(settings.Rooms), "rooms");
+                    // The directory and the shard region each need the other: the region is started
+                    // right after, before any player can be admitted, and the directory asks for it
+                    // only when a JOIN or WHO first needs it.
+                    IActorRef? region = null;
+                    var rooms = system.ActorOf(RoomDirectory.Props(settings.Rooms, () => region!), RoomDirectory.Name);
+                    region = RoomSharding.Start(system, settings.Rooms, rooms);
                     var clients = system.ActorOf(ClientRegistry.Props(settings, CommandRoutes.Default, rooms), "clients");
                     var listener = system.ActorOf(ListenerActor.Props(settings, clients), "listener");
                     registry.Register<ClientRegistry>(clients);

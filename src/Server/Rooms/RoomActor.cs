@@ -3,34 +3,73 @@ using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
 using ActorGameServer.Server.Diagnostics;
 using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
 
 namespace ActorGameServer.Server.Rooms;
 
 /// <summary>
-/// One room: its members, their presence, and the fan-out of what they relay. Each relayed
-/// frame is encoded once and the same bytes go to every other member. A room sends relayed
-/// frames to its members in batches, at most one per <c>rooms.flush-interval</c>, as one message
-/// to each member, which its ClientActor writes in one socket write: a busy room costs one write
-/// per member per interval instead of one per frame, and a quiet room adds no delay
-/// (docs/PERFORMANCE.md, "Performance round 2"). Members are watched, so a player who
-/// disconnects for any reason leaves with the same presence notice as LEAVE. When the last
-/// member leaves, the room tells the directory, which retires it.
+/// One room of the cluster, wherever its members are: a Cluster.Sharding entity keyed by the
+/// room's name (<see cref="RoomSharding"/>), so there is exactly one per name while the nodes are
+/// up. It is the room's order: membership, presence, and the relays, which it batches, at most one
+/// batch per <c>rooms.flush-interval</c> (docs/PERFORMANCE.md, "Performance round 2").
+/// <para>
+/// Its members' ClientActors are reached through one <see cref="LocalRoom"/> per node, which
+/// fans out there: a batch crosses to another node once, whatever the number of members there,
+/// and a batch for this node's members is never serialized.
+/// </para>
+/// <para>
+/// The room keeps no state that outlives it. A new incarnation (the first JOIN, or the room
+/// coming back after its node stopped or died) first asks every node's <see cref="RoomDirectory"/>
+/// who of theirs is in the room, holding every other message until all answered: the members
+/// carry on without sending JOIN again, and those that nobody reports any more (their node died)
+/// are announced as left. Empty, it asks its shard to passivate it.
+/// </para>
 /// </summary>
-public sealed class RoomActor : UntypedActor
+public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
 {
-    /// <summary>A member leaves (the reply goes to the sender).</summary>
-    public sealed record Leave(long UserId, RawJson? Id);
+    /// <summary>
+    /// A player joins; sent by the <see cref="LocalRoom"/> of the player's node, which gets the
+    /// answer (<see cref="LocalRoom.Added"/> or <see cref="LocalRoom.Refused"/>).
+    /// </summary>
+    public sealed record Join(string Room, PlayerInfo Player, IActorRef Client, RawJson? Id) : IRoomMessage;
 
     /// <summary>
-    /// A member relays <paramref name="Data"/> to the others; <paramref name="Id"/> is only for an
-    /// ERROR reply. <paramref name="DispatchedAt"/> is for <see cref="StageTimings"/> (0 when off).
+    /// A member leaves: LEAVE (sent by its ClientActor, <paramref name="Reply"/> true: LEFT
+    /// goes back through its LocalRoom) or its connection ended (sent by the LocalRoom, no reply).
     /// </summary>
-    public sealed record Relay(long From, RawJson Data, RawJson? Id, long DispatchedAt = 0);
+    public sealed record Leave(string Room, long UserId, RawJson? Id, bool Reply) : IRoomMessage;
 
-    /// <summary>Who is here? (the reply goes to the sender).</summary>
-    public sealed record Who(RawJson? Id);
+    /// <summary>
+    /// A member relays <paramref name="Data"/> to the others; sent by its ClientActor, which gets
+    /// an ERROR (with <paramref name="Id"/>) if it is not a member. <paramref name="DispatchedAt"/>
+    /// is for <see cref="StageTimings"/> (0 when off).
+    /// </summary>
+    public sealed record Relay(string Room, long From, RawJson Data, RawJson? Id, long DispatchedAt = 0) : IRoomMessage;
 
-    private sealed record Member(PlayerInfo Player, IActorRef Client);
+    /// <summary>Who is here? The reply goes to the sender.</summary>
+    public sealed record Who(string Room, RawJson? Id) : IRoomMessage;
+
+    /// <summary>
+    /// Come back: a LocalRoom with members saw this room's actor stop (its node stopped or died, or
+    /// its shard moved). Any message would start the room again; this one does nothing else.
+    /// </summary>
+    public sealed record Wake(string Room) : IRoomMessage;
+
+    /// <summary>
+    /// A node's answer to a new incarnation: its players in this room, and every member its
+    /// LocalRoom knew of (on any node), to tell who is gone. Sent by the LocalRoom, or by the
+    /// directory when the node has none.
+    /// </summary>
+    public sealed record MembersHere(string Room, IReadOnlyList<LocalRoom.Member> Members, IReadOnlyList<PlayerInfo> Known);
+
+    /// <summary>Flush and stop: how the shard stops this room (passivation, hand-off). Never crosses nodes.</summary>
+    public sealed class Stop : INoSerializationVerificationNeeded
+    {
+        public static readonly Stop Instance = new();
+    }
+
+    private sealed record Member(PlayerInfo Player, IActorRef Client, IActorRef LocalRoom);
 
     /// <summary>Time to send the members the relayed frames the room holds.</summary>
     private sealed class FlushRelays
@@ -38,31 +77,120 @@ public sealed class RoomActor : UntypedActor
         public static readonly FlushRelays Instance = new();
     }
 
+    /// <summary>Some node did not answer the start-up question in time; go on without it.</summary>
+    private sealed class StopWaiting
+    {
+        public static readonly StopWaiting Instance = new();
+    }
+
     private readonly string _room;
     private readonly RoomSettings _settings;
     private readonly IActorRef _directory;
+    private readonly Func<IReadOnlyList<ICanTell>> _directories;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SortedDictionary<long, Member> _members = [];
-    private readonly Dictionary<IActorRef, long> _userIdsByClient = [];
-    private long _joinsSeen;
+    private readonly Dictionary<IActorRef, int> _membersPerLocalRoom = [];
+
+    // While starting: the nodes that have not answered yet, and every member anyone knew of.
+    private int _unanswered;
+    private int _stashed;
+    private readonly Dictionary<long, PlayerInfo> _known = [];
 
     // Relayed frames not yet sent to the members, oldest first; a new list after every flush,
-    // since the members' ClientActors read the one they were sent.
+    // since the LocalRooms and ClientActors read the one they were sent.
     private List<ClientActor.RelayedFrame> _held = [];
     private ICancelable? _flush; // Scheduled while frames are held (with a flush-interval above 0).
     private bool _flushRequested;
     private long _lastSentTicks; // When the last batch went to the members (Stopwatch ticks).
+    private bool _passivating;
 
-    public RoomActor(string room, RoomSettings settings, IActorRef directory)
+    /// <param name="room">The room's name, which is its entity id.</param>
+    /// <param name="directory">This node's <see cref="RoomDirectory"/>, told the member count for ROOMS.</param>
+    /// <param name="directories">Every node's directory (this one's included), asked who is in the room when it starts.</param>
+    public RoomActor(string room, RoomSettings settings, IActorRef directory, Func<IReadOnlyList<ICanTell>> directories)
     {
         _room = room;
         _settings = settings;
         _directory = directory;
+        _directories = directories;
     }
 
-    public static Props Props(string room, RoomSettings settings, IActorRef directory) =>
-        Akka.Actor.Props.Create(() => new RoomActor(room, settings, directory));
+    public IStash Stash { get; set; } = null!;
 
-    protected override void PostStop() => _flush?.Cancel();
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string room, RoomSettings settings, IActorRef directory, Func<IReadOnlyList<ICanTell>> directories) =>
+        Akka.Actor.Props.Create(() => new RoomActor(room, settings, directory, directories));
+
+    protected override void PreStart()
+    {
+        var directories = _directories();
+        _unanswered = directories.Count;
+        foreach (var directory in directories)
+        {
+            directory.Tell(new RoomDirectory.FindMembers(_room), Self);
+        }
+
+        Timers.StartSingleTimer(nameof(StopWaiting), StopWaiting.Instance, _settings.StartTimeout);
+        Become(Starting);
+    }
+
+    protected override void PostStop()
+    {
+        _flush?.Cancel();
+        _directory.Tell(new RoomDirectory.MemberCount(_room, 0)); // Listed by the node it starts on next, if any.
+    }
+
+    /// <summary>Starting: collecting the nodes' answers; everything else waits, in order.</summary>
+    private void Starting(object message)
+    {
+        switch (message)
+        {
+            case MembersHere here:
+                Adopt(here, announce: false);
+                if (--_unanswered <= 0)
+                {
+                    Started();
+                }
+
+                break;
+            case StopWaiting:
+                _log.Warning("room \"{0}\": {1} node(s) did not say who of theirs is in the room within {2}; going on without them", _room, _unanswered, _settings.StartTimeout);
+                Started();
+                break;
+            case Stop:
+                Context.Stop(Self);
+                break;
+            default:
+                Stash.Stash();
+                _stashed++;
+                break;
+        }
+    }
+
+    private void Started()
+    {
+        Timers.Cancel(nameof(StopWaiting));
+        foreach (var gone in _known.Values.Where(p => !_members.ContainsKey(p.UserId)))
+        {
+            // Known to a surviving node but reported by none: its node is gone, and so is the player.
+            Broadcast(new LocalRoom.PresenceLeft(gone.UserId, ServerFrames.PresenceLeft(_room, gone.UserId)));
+        }
+
+        if (_members.Count > 0)
+        {
+            _log.Info("room \"{0}\" is back with {1} member(s) ({2} gone)", _room, _members.Count, _known.Count - _known.Keys.Count(_members.ContainsKey));
+        }
+
+        _known.Clear();
+        _directory.Tell(new RoomDirectory.MemberCount(_room, _members.Count));
+        Become(OnReceive);
+        Stash.UnstashAll();
+        if (_stashed == 0)
+        {
+            PassivateIfEmpty(); // Otherwise after what waited: a JOIN among it fills the room.
+        }
+    }
 
     protected override void OnReceive(object message)
     {
@@ -82,29 +210,69 @@ public sealed class RoomActor : UntypedActor
         SendHeld();
         switch (message)
         {
-            case RoomDirectory.Join join:
+            case Join join:
                 OnJoin(join);
                 break;
             case Relay notMember:
                 Sender.Tell(new ClientActor.Send(NotInRoom(notMember.Id)));
                 break;
             case Leave leave when _members.TryGetValue(leave.UserId, out var leaving):
-                Context.Unwatch(leaving.Client);
-                Remove(leave.UserId, leaving); // First, so the directory's count is right before the player sees LEFT.
-                Sender.Tell(new ClientActor.Send(ServerFrames.Left(_room, leave.Id)));
+                Remove(leave.UserId, leaving, leave.Reply ? ServerFrames.Left(_room, leave.Id) : null);
                 break;
-            case Leave leave:
+            case Leave { Reply: true } leave:
                 Sender.Tell(new ClientActor.Send(NotInRoom(leave.Id)));
                 break;
+            case Leave or Wake:
+                break; // A connection that ended after its member was already gone; or started, as asked.
             case Who who:
                 Sender.Tell(new ClientActor.Send(ServerFrames.Who(_room, Players(), who.Id)));
                 break;
-            case Terminated terminated when _userIdsByClient.TryGetValue(terminated.ActorRef, out var userId):
-                Remove(userId, _members[userId]);
+            case MembersHere late:
+                Adopt(late, announce: true); // A node that answered after the room stopped waiting.
+                break;
+            case Terminated terminated when _membersPerLocalRoom.ContainsKey(terminated.ActorRef):
+                // A node's LocalRoom stopped: its node left or died (it stops by itself only when
+                // its members are gone, and each of those left through here first).
+                foreach (var (userId, member) in _members.Where(m => m.Value.LocalRoom.Equals(terminated.ActorRef)).ToList())
+                {
+                    Remove(userId, member, reply: null);
+                }
+
+                break;
+            case Stop:
+                Context.Stop(Self);
+                break;
+            case StopWaiting:
                 break;
             default:
                 Unhandled(message);
                 break;
+        }
+
+        PassivateIfEmpty(); // After a refusal, a LEAVE, a WHO or a wake-up that found nobody.
+    }
+
+    /// <summary>A node's members, from its answer to the start-up question (or a late one).</summary>
+    private void Adopt(MembersHere here, bool announce)
+    {
+        foreach (var known in here.Known)
+        {
+            _known.TryAdd(known.UserId, known);
+        }
+
+        foreach (var member in here.Members.Where(m => !_members.ContainsKey(m.Player.UserId)))
+        {
+            if (announce)
+            {
+                Broadcast(new LocalRoom.PresenceJoined(member.Player, ServerFrames.PresenceJoined(_room, member.Player)));
+            }
+
+            Add(new Member(member.Player, member.Client, Sender));
+        }
+
+        if (announce)
+        {
+            _directory.Tell(new RoomDirectory.MemberCount(_room, _members.Count));
         }
     }
 
@@ -133,7 +301,7 @@ public sealed class RoomActor : UntypedActor
         }
     }
 
-    /// <summary>Sends the held frames to every member, one message each (a member skips its own).</summary>
+    /// <summary>Sends the held frames to every node with members, one message each (a member skips its own).</summary>
     private void SendHeld()
     {
         if (_held.Count == 0)
@@ -150,61 +318,91 @@ public sealed class RoomActor : UntypedActor
             }
         }
 
-        foreach (var member in _members.Values)
+        foreach (var localRoom in _membersPerLocalRoom.Keys)
         {
-            member.Client.Tell(relayed);
+            localRoom.Tell(relayed);
         }
 
         _held = [];
         _lastSentTicks = Stopwatch.GetTimestamp();
     }
 
-    private void OnJoin(RoomDirectory.Join join)
+    private void OnJoin(Join join)
     {
-        _joinsSeen++;
-        if (_members.ContainsKey(join.Player.UserId))
+        var userId = join.Player.UserId;
+        if (_members.ContainsKey(userId))
         {
-            join.Client.Tell(new ClientActor.JoinRefused(_room, ServerFrames.Error(new ProtocolError(ErrorCode.AlreadyInRoom, $"you are already in room \"{_room}\""), join.Id)));
+            Sender.Tell(new LocalRoom.Refused(userId, ServerFrames.Error(new ProtocolError(ErrorCode.AlreadyInRoom, $"you are already in room \"{_room}\""), join.Id)));
             return;
         }
 
         if (_members.Count >= _settings.MaxMembers)
         {
-            join.Client.Tell(new ClientActor.JoinRefused(_room, ServerFrames.Error(new ProtocolError(ErrorCode.RoomFull, $"room \"{_room}\" is full ({_settings.MaxMembers} members)"), join.Id)));
-            ReportIfEmpty();
+            Sender.Tell(new LocalRoom.Refused(userId, ServerFrames.Error(new ProtocolError(ErrorCode.RoomFull, $"room \"{_room}\" is full ({_settings.MaxMembers} members)"), join.Id)));
             return;
         }
 
-        Broadcast(ServerFrames.PresenceJoined(_room, join.Player));
-        _members.Add(join.Player.UserId, new Member(join.Player, join.Client));
-        _userIdsByClient.Add(join.Client, join.Player.UserId);
-        Context.Watch(join.Client);
+        Broadcast(new LocalRoom.PresenceJoined(join.Player, ServerFrames.PresenceJoined(_room, join.Player)));
+        Add(new Member(join.Player, join.Client, Sender));
         _directory.Tell(new RoomDirectory.MemberCount(_room, _members.Count)); // Before JOINED, so a ROOMS sent on JOINED counts this player.
-        join.Client.Tell(new ClientActor.JoinedRoom(_room, Self, ServerFrames.Joined(_room, Players(), join.Id)));
+        var players = Players().ToList();
+        Sender.Tell(new LocalRoom.Added(userId, players, ServerFrames.Joined(_room, players, join.Id)));
     }
 
-    private void Remove(long userId, Member member)
+    private void Add(Member member)
     {
-        _members.Remove(userId);
-        _userIdsByClient.Remove(member.Client);
-        Broadcast(ServerFrames.PresenceLeft(_room, userId));
-        _directory.Tell(new RoomDirectory.MemberCount(_room, _members.Count));
-        ReportIfEmpty();
-    }
-
-    private void ReportIfEmpty()
-    {
-        if (_members.Count == 0)
+        _members.Add(member.Player.UserId, member);
+        if (_membersPerLocalRoom.TryGetValue(member.LocalRoom, out var count))
         {
-            _directory.Tell(new RoomDirectory.Empty(_room, _joinsSeen));
+            _membersPerLocalRoom[member.LocalRoom] = count + 1;
+        }
+        else
+        {
+            _membersPerLocalRoom[member.LocalRoom] = 1;
+            Context.Watch(member.LocalRoom); // Its node leaving or dying takes its members with it.
         }
     }
 
-    private void Broadcast(EncodedFrame frame)
+    private void Remove(long userId, Member member, EncodedFrame? reply)
     {
-        foreach (var member in _members.Values)
+        _members.Remove(userId);
+        member.LocalRoom.Tell(new LocalRoom.Removed(userId, reply)); // First, so the leaver is not told of its own leaving.
+        var remaining = _membersPerLocalRoom[member.LocalRoom] - 1;
+        if (remaining == 0)
         {
-            member.Client.Tell(new ClientActor.Send(frame));
+            _membersPerLocalRoom.Remove(member.LocalRoom);
+            Context.Unwatch(member.LocalRoom);
+        }
+        else
+        {
+            _membersPerLocalRoom[member.LocalRoom] = remaining;
+        }
+
+        Broadcast(new LocalRoom.PresenceLeft(userId, ServerFrames.PresenceLeft(_room, userId)));
+        _directory.Tell(new RoomDirectory.MemberCount(_room, _members.Count));
+    }
+
+    /// <summary>
+    /// An empty room asks its shard to stop it; the shard holds whatever comes for the room
+    /// meanwhile and starts a new incarnation for it. (A JOIN that reached this one after the
+    /// request is not lost either: its member's LocalRoom sees the room stop and wakes it, and
+    /// the new incarnation finds the member.)
+    /// </summary>
+    private void PassivateIfEmpty()
+    {
+        if (_members.Count == 0 && !_passivating)
+        {
+            _passivating = true;
+            Context.Parent.Tell(new Passivate(Stop.Instance));
+        }
+    }
+
+    /// <summary>Sends <paramref name="message"/> to every node with members, once per node.</summary>
+    private void Broadcast(object message)
+    {
+        foreach (var localRoom in _membersPerLocalRoom.Keys)
+        {
+            localRoom.Tell(message);
         }
     }
 

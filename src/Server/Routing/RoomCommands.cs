@@ -35,7 +35,7 @@ internal static class RoomCommands
     {
         if (TryGetRoom(session, request, out var room) && !DeferWhileJoining(session, room, request) && TryGetMembership(session, request, room, out var roomActor))
         {
-            roomActor.Tell(new RoomActor.Leave(session.Player.UserId, request.Id), session.Self);
+            roomActor.Tell(new RoomActor.Leave(room, session.Player.UserId, request.Id, Reply: true), session.Self);
             session.Rooms.Remove(room);
         }
     }
@@ -45,7 +45,7 @@ internal static class RoomCommands
         if (TryGetRoom(session, request, out var room) && !DeferWhileJoining(session, room, request) && TryGetMembership(session, request, room, out var roomActor))
         {
             var data = MessageFields.GetRaw(request.Message, "data") ?? RawJson.Null;
-            roomActor.Tell(new RoomActor.Relay(session.Player.UserId, data, request.Id, StageTimings.Now()), session.Self);
+            roomActor.Tell(new RoomActor.Relay(room, session.Player.UserId, data, request.Id, StageTimings.Now()), session.Self);
         }
     }
 

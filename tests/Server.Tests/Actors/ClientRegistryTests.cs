@@ -238,34 +238,6 @@ public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit
         Assert.Equal("gone", (string?)gone["id"]);
     }
 
-    [Fact]
-    public void The_name_from_hello_is_what_the_room_shows_and_hello_is_refused_once_in_a_room()
-    {
-        var settings = ActorTestSettings.Create();
-        var registry = this.StartRegistry(settings, CommandRoutes.Default, Sys.ActorOf(RoomDirectory.Props(settings.Rooms)));
-        var (ada, adaClient) = Connected(registry);
-        var (bo, boClient) = Connected(registry);
-
-        adaClient.Tell(WrittenFrames.Received("""{"cmd":"HELLO","message":{"name":"  Ada  "},"id":1}"""), ada);
-        var hello = ReadOne(ada, adaClient);
-        Assert.Equal("HELLO_OK", (string?)hello["cmd"]);
-        Assert.Equal(1, (long)hello["message"]!["user_id"]!);
-        Assert.Equal("Ada", (string?)hello["message"]!["name"]);
-        Assert.Equal(1, (int)hello["id"]!);
-
-        adaClient.Tell(WrittenFrames.Received("""{"cmd":"JOIN","message":{"room":"lobby"}}"""), ada);
-        Assert.Equal("JOINED", (string?)ReadOne(ada, adaClient)["cmd"]);
-        boClient.Tell(WrittenFrames.Received("""{"cmd":"JOIN","message":{"room":"lobby"}}"""), bo);
-        var members = ReadOne(bo, boClient)["message"]!["members"]!.Select(m => ((long)m["user_id"]!, (string?)m["name"]));
-        Assert.Equal([(1L, "Ada"), (2L, "player-2")], members);
-        Assert.Equal("player-2", (string?)ReadOne(ada, adaClient)["message"]!["joined"]!["name"]);
-
-        adaClient.Tell(WrittenFrames.Received("""{"cmd":"HELLO","message":{"name":"Eve"},"id":2}"""), ada);
-        var refused = ReadOne(ada, adaClient);
-        Assert.Equal("bad_request", (string?)refused["message"]!["code"]);
-        Assert.Equal(2, (int)refused["id"]!);
-    }
-
     /// <summary>Stands in for the transport that hands connections to the registry; hears Admitted and Refused.</summary>
     private TestProbe Transport => _transport ??= CreateTestProbe();
 

@@ -1,0 +1,192 @@
+using ActorGameServer.Protocol;
+using ActorGameServer.Server.Actors;
+using Akka.Actor;
+
+namespace ActorGameServer.Server.Rooms;
+
+/// <summary>
+/// This node's part of one room: the room's members whose connections are here. The
+/// <see cref="RoomActor"/>, on whichever node it lives, sends each of its batches and presence
+/// notices once per node, to that node's LocalRoom, which hands them to its members' ClientActors.
+/// It also keeps who is in the whole room, so that a room that comes back after its node died can
+/// tell its members who left with that node. Created by the <see cref="RoomDirectory"/> for a
+/// JOIN; retired by it once the last local member is gone.
+/// </summary>
+public sealed class LocalRoom : UntypedActor
+{
+    /// <summary>A member on this node, as a starting room is told of it.</summary>
+    public sealed record Member(PlayerInfo Player, IActorRef Client);
+
+    /// <summary>The room accepted a JOIN from here; <paramref name="Players"/> is everyone in it now, <paramref name="Reply"/> the JOINED frame.</summary>
+    public sealed record Added(long UserId, IReadOnlyList<PlayerInfo> Players, EncodedFrame Reply);
+
+    /// <summary>The room refused a JOIN from here; <paramref name="Reply"/> is the ERROR frame.</summary>
+    public sealed record Refused(long UserId, EncodedFrame Reply);
+
+    /// <summary>A member from here is no longer in the room; <paramref name="Reply"/> is LEFT when it asked to leave.</summary>
+    public sealed record Removed(long UserId, EncodedFrame? Reply);
+
+    /// <summary>Someone (on any node) joined; <paramref name="Frame"/> is the PRESENCE for the members here.</summary>
+    public sealed record PresenceJoined(PlayerInfo Player, EncodedFrame Frame);
+
+    /// <summary>Someone (on any node) left; <paramref name="Frame"/> is the PRESENCE for the members here.</summary>
+    public sealed record PresenceLeft(long UserId, EncodedFrame Frame);
+
+    private readonly string _room;
+    private readonly IActorRef _region;
+    private readonly Dictionary<long, Member> _members = [];
+    private readonly Dictionary<long, Member> _joining = [];
+    private readonly Dictionary<IActorRef, long> _userIdsByClient = [];
+    private readonly Dictionary<long, PlayerInfo> _everyone = [];
+    private IActorRef? _roomActor; // The room's current incarnation, watched while there are members here.
+    private long _joinsSeen;
+
+    /// <param name="region">The rooms' shard region on this node, which delivers to the room wherever it lives.</param>
+    public LocalRoom(string room, IActorRef region)
+    {
+        _room = room;
+        _region = region;
+    }
+
+    public static Props Props(string room, IActorRef region) => Akka.Actor.Props.Create(() => new LocalRoom(room, region));
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case ClientActor.Relayed relayed:
+                foreach (var member in _members.Values)
+                {
+                    member.Client.Tell(relayed);
+                }
+
+                break;
+            case PresenceJoined joined:
+                _everyone[joined.Player.UserId] = joined.Player;
+                SendToMembers(joined.Frame);
+                break;
+            case PresenceLeft left:
+                _everyone.Remove(left.UserId);
+                SendToMembers(left.Frame);
+                break;
+            case RoomDirectory.Join join:
+                OnJoin(join);
+                break;
+            case Added added:
+                OnAdded(added);
+                break;
+            case Refused refused when _joining.Remove(refused.UserId, out var refusedMember):
+                refusedMember.Client.Tell(new ClientActor.JoinRefused(_room, refused.Reply));
+                ForgetIfGone(refused.UserId, refusedMember.Client);
+                ReportIfEmpty();
+                break;
+            case Removed removed when _members.Remove(removed.UserId, out var removedMember):
+                if (removed.Reply is { } reply)
+                {
+                    removedMember.Client.Tell(new ClientActor.Send(reply));
+                }
+
+                ForgetIfGone(removed.UserId, removedMember.Client);
+                ReportIfEmpty();
+                break;
+            case RoomDirectory.FindMembers:
+                // A new incarnation of the room is starting: from now on it is the one to watch.
+                WatchRoom(Sender);
+                Sender.Tell(new RoomActor.MembersHere(_room, [.. _members.Values], [.. _everyone.Values]));
+                break;
+            case Terminated terminated when _userIdsByClient.Remove(terminated.ActorRef, out var userId):
+                // The player's connection ended: it leaves the room as if it had sent LEAVE,
+                // without the reply. A JOIN still on its way is answered first (the room gets both
+                // from here, in order), and that answer then finds nobody to tell.
+                _members.Remove(userId);
+                _joining.Remove(userId);
+                _region.Tell(new RoomActor.Leave(_room, userId, null, Reply: false));
+                ReportIfEmpty();
+                break;
+            case Terminated terminated when terminated.ActorRef.Equals(_roomActor):
+                // The room stopped under its members (its node stopped or died, or its shard moved):
+                // any message starts it again, and it finds them here.
+                _roomActor = null;
+                if (_members.Count > 0 || _joining.Count > 0)
+                {
+                    _region.Tell(new RoomActor.Wake(_room));
+                }
+
+                break;
+            case Refused or Removed or Terminated:
+                break; // About a player whose connection already ended, or a room since replaced.
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void OnJoin(RoomDirectory.Join join)
+    {
+        _joinsSeen++;
+        var member = new Member(join.Player, join.Client);
+        _joining[join.Player.UserId] = member;
+        if (_userIdsByClient.TryAdd(join.Client, join.Player.UserId))
+        {
+            Context.Watch(join.Client);
+        }
+
+        _region.Tell(new RoomActor.Join(_room, join.Player, join.Client, join.Id));
+    }
+
+    private void OnAdded(Added added)
+    {
+        WatchRoom(Sender);
+        _everyone.Clear();
+        foreach (var player in added.Players)
+        {
+            _everyone[player.UserId] = player;
+        }
+
+        if (_joining.Remove(added.UserId, out var member))
+        {
+            _members[added.UserId] = member;
+            member.Client.Tell(new ClientActor.JoinedRoom(_room, _region, added.Reply));
+        }
+    }
+
+    private void WatchRoom(IActorRef roomActor)
+    {
+        if (!roomActor.Equals(_roomActor))
+        {
+            if (_roomActor is not null)
+            {
+                Context.Unwatch(_roomActor);
+            }
+
+            _roomActor = roomActor;
+            Context.Watch(roomActor);
+        }
+    }
+
+    /// <summary>Stops watching a client that is neither in this room nor joining it any more.</summary>
+    private void ForgetIfGone(long userId, IActorRef client)
+    {
+        if (!_members.ContainsKey(userId) && !_joining.ContainsKey(userId) && _userIdsByClient.Remove(client))
+        {
+            Context.Unwatch(client);
+        }
+    }
+
+    private void ReportIfEmpty()
+    {
+        if (_members.Count == 0 && _joining.Count == 0)
+        {
+            Context.Parent.Tell(new RoomDirectory.LocalRoomEmpty(_room, _joinsSeen));
+        }
+    }
+
+    private void SendToMembers(EncodedFrame frame)
+    {
+        var send = new ClientActor.Send(frame);
+        foreach (var member in _members.Values)
+        {
+            member.Client.Tell(send);
+        }
+    }
+}
