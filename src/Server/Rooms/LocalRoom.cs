@@ -12,8 +12,15 @@ namespace ActorGameServer.Server.Rooms;
 /// tell its members who left with that node. Created by the <see cref="RoomDirectory"/> for a
 /// JOIN; retired by it once the last local member is gone.
 /// </summary>
-public sealed class LocalRoom : UntypedActor
+public sealed class LocalRoom : UntypedActor, IWithTimers
 {
+    /// <summary>
+    /// How often a room that stopped under its members is woken until a new incarnation asks who
+    /// is here. The first wake can be lost: after a crash, the shard region may still route to
+    /// the dead node for a moment after this LocalRoom learned the room is gone.
+    /// </summary>
+    public static readonly TimeSpan WakeInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>A member on this node, as a starting room is told of it.</summary>
     public sealed record Member(PlayerInfo Player, IActorRef Client);
 
@@ -25,6 +32,9 @@ public sealed class LocalRoom : UntypedActor
 
     /// <summary>A member from here is no longer in the room; <paramref name="Reply"/> is LEFT when it asked to leave.</summary>
     public sealed record Removed(long UserId, EncodedFrame? Reply);
+
+    /// <summary>A reply for a member from here, in order after what the room sent it before.</summary>
+    public sealed record Reply(long UserId, EncodedFrame Frame);
 
     /// <summary>Someone (on any node) joined; <paramref name="Frame"/> is the PRESENCE for the members here.</summary>
     public sealed record PresenceJoined(PlayerInfo Player, EncodedFrame Frame);
@@ -41,12 +51,20 @@ public sealed class LocalRoom : UntypedActor
     private IActorRef? _roomActor; // The room's current incarnation, watched while there are members here.
     private long _joinsSeen;
 
+    /// <summary>Time to wake the room again: no new incarnation has asked yet.</summary>
+    private sealed class WakeAgain
+    {
+        public static readonly WakeAgain Instance = new();
+    }
+
     /// <param name="region">The rooms' shard region on this node, which delivers to the room wherever it lives.</param>
     public LocalRoom(string room, IActorRef region)
     {
         _room = room;
         _region = region;
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(string room, IActorRef region) => Akka.Actor.Props.Create(() => new LocalRoom(room, region));
 
@@ -69,6 +87,9 @@ public sealed class LocalRoom : UntypedActor
                 _everyone.Remove(left.UserId);
                 SendToMembers(left.Frame);
                 break;
+            case Reply reply when _members.TryGetValue(reply.UserId, out var asker):
+                asker.Client.Tell(new ClientActor.Send(reply.Frame));
+                break;
             case RoomDirectory.Join join:
                 OnJoin(join);
                 break;
@@ -81,9 +102,9 @@ public sealed class LocalRoom : UntypedActor
                 ReportIfEmpty();
                 break;
             case Removed removed when _members.Remove(removed.UserId, out var removedMember):
-                if (removed.Reply is { } reply)
+                if (removed.Reply is { } leftFrame)
                 {
-                    removedMember.Client.Tell(new ClientActor.Send(reply));
+                    removedMember.Client.Tell(new ClientActor.Send(leftFrame));
                 }
 
                 ForgetIfGone(removed.UserId, removedMember.Client);
@@ -110,10 +131,17 @@ public sealed class LocalRoom : UntypedActor
                 if (_members.Count > 0 || _joining.Count > 0)
                 {
                     _region.Tell(new RoomActor.Wake(_room));
+                    Timers.StartPeriodicTimer(nameof(WakeAgain), WakeAgain.Instance, WakeInterval);
                 }
 
                 break;
-            case Refused or Removed or Terminated:
+            case WakeAgain when _members.Count > 0 || _joining.Count > 0:
+                _region.Tell(new RoomActor.Wake(_room));
+                break;
+            case WakeAgain:
+                Timers.Cancel(nameof(WakeAgain));
+                break;
+            case Refused or Removed or Reply or Terminated:
                 break; // About a player whose connection already ended, or a room since replaced.
             default:
                 Unhandled(message);
@@ -152,6 +180,7 @@ public sealed class LocalRoom : UntypedActor
 
     private void WatchRoom(IActorRef roomActor)
     {
+        Timers.Cancel(nameof(WakeAgain)); // A new incarnation: awake.
         if (!roomActor.Equals(_roomActor))
         {
             if (_roomActor is not null)

@@ -47,8 +47,11 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
     /// </summary>
     public sealed record Relay(string Room, long From, RawJson Data, RawJson? Id, long DispatchedAt = 0) : IRoomMessage;
 
-    /// <summary>Who is here? The reply goes to the sender.</summary>
-    public sealed record Who(string Room, RawJson? Id) : IRoomMessage;
+    /// <summary>
+    /// Who is here? The reply goes to the sender; to a member (<paramref name="AskedBy"/>) through
+    /// its LocalRoom, so it comes after the relays and presence the room sent that member before.
+    /// </summary>
+    public sealed record Who(string Room, RawJson? Id, long AskedBy = 0) : IRoomMessage;
 
     /// <summary>
     /// Come back: a LocalRoom with members saw this room's actor stop (its node stopped or died, or
@@ -224,6 +227,9 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
                 break;
             case Leave or Wake:
                 break; // A connection that ended after its member was already gone; or started, as asked.
+            case Who who when _members.TryGetValue(who.AskedBy, out var asker) && asker.Client.Equals(Sender):
+                asker.LocalRoom.Tell(new LocalRoom.Reply(who.AskedBy, ServerFrames.Who(_room, Players(), who.Id)));
+                break;
             case Who who:
                 Sender.Tell(new ClientActor.Send(ServerFrames.Who(_room, Players(), who.Id)));
                 break;

@@ -28,6 +28,7 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
     private const string RemovedManifest = "LD";
     private const string PresenceJoinedManifest = "LJ";
     private const string PresenceLeftManifest = "LL";
+    private const string ReplyManifest = "LY";
 
     // Unique among the system's serializers; Akka reserves 0-40.
     public override int Identifier => 9301;
@@ -46,6 +47,7 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
         LocalRoom.Removed => RemovedManifest,
         LocalRoom.PresenceJoined => PresenceJoinedManifest,
         LocalRoom.PresenceLeft => PresenceLeftManifest,
+        LocalRoom.Reply => ReplyManifest,
         _ => throw new ArgumentException($"{nameof(RoomMessageSerializer)} cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -75,6 +77,7 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
             case RoomActor.Who who:
                 WriteString(output, 1, who.Room);
                 WriteJson(output, 2, who.Id);
+                WriteInt64(output, 3, who.AskedBy);
                 break;
             case RoomActor.Wake wake:
                 WriteString(output, 1, wake.Room);
@@ -124,6 +127,10 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
                 WriteInt64(output, 1, left.UserId);
                 WriteFrame(output, 2, left.Frame);
                 break;
+            case LocalRoom.Reply reply:
+                WriteInt64(output, 1, reply.UserId);
+                WriteFrame(output, 2, reply.Frame);
+                break;
             default:
                 throw new ArgumentException($"{nameof(RoomMessageSerializer)} cannot serialize {obj.GetType()}", nameof(obj));
         }
@@ -138,7 +145,7 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
             JoinManifest => new RoomActor.Join(m.RoomName, Required(m.Player, "Join", "a player"), Required(m.Ref, "Join", "a client"), m.Json2),
             LeaveManifest => new RoomActor.Leave(m.RoomName, m.Number, m.Json1, m.Flag),
             RelayManifest => new RoomActor.Relay(m.RoomName, m.Number, m.Json1 ?? RawJson.Null, m.Json2),
-            WhoManifest => new RoomActor.Who(m.RoomName, m.Json2),
+            WhoManifest => new RoomActor.Who(m.RoomName, m.Json2, m.Number),
             WakeManifest => new RoomActor.Wake(m.RoomName),
             MembersHereManifest => new RoomActor.MembersHere(m.RoomName, m.Members, m.Players),
             FindMembersManifest => new RoomDirectory.FindMembers(m.RoomName),
@@ -147,6 +154,7 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
             RemovedManifest => new LocalRoom.Removed(m.Number, m.Frame),
             PresenceJoinedManifest => new LocalRoom.PresenceJoined(Required(m.Player, "PresenceJoined", "a player"), Required(m.Frame, "PresenceJoined", "a frame")),
             PresenceLeftManifest => new LocalRoom.PresenceLeft(m.Number, Required(m.Frame, "PresenceLeft", "a frame")),
+            ReplyManifest => new LocalRoom.Reply(m.Number, Required(m.Frame, "Reply", "a frame")),
             _ => throw new SerializationException($"unknown manifest {manifest} for {nameof(RoomMessageSerializer)}"),
         };
     }
@@ -185,7 +193,7 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
                 case (JoinManifest, 4) or (RelayManifest, 4) or (WhoManifest, 2):
                     Json2 = ReadJson(input);
                     break;
-                case (LeaveManifest or RelayManifest, 2) or (AddedManifest or RefusedManifest or RemovedManifest or PresenceLeftManifest, 1):
+                case (LeaveManifest or RelayManifest, 2) or (WhoManifest, 3) or (AddedManifest or RefusedManifest or RemovedManifest or PresenceLeftManifest or ReplyManifest, 1):
                     Number = input.ReadInt64();
                     break;
                 case (LeaveManifest or RelayManifest, 3):
@@ -200,7 +208,7 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
                 case (MembersHereManifest, 3) or (AddedManifest, 2):
                     Players.Add(ReadPlayer(input));
                     break;
-                case (AddedManifest, 3) or (RefusedManifest or RemovedManifest or PresenceJoinedManifest or PresenceLeftManifest, 2):
+                case (AddedManifest, 3) or (RefusedManifest or RemovedManifest or PresenceJoinedManifest or PresenceLeftManifest or ReplyManifest, 2):
                     Frame = ReadFrame(input);
                     break;
                 default:

@@ -52,9 +52,23 @@ internal static class RoomCommands
     public static void Rooms(IClientSession session, Envelope request) =>
         session.RoomDirectory.Tell(new RoomDirectory.ListRooms(session.Self, request.Id), session.Self);
 
+    /// <summary>
+    /// A member asks its room, wherever the room lives (the room answers in order with what it
+    /// sent the member before); anyone else asks this node's directory, which knows the rooms of
+    /// other nodes only as recently as they were published.
+    /// </summary>
     public static void Who(IClientSession session, Envelope request)
     {
-        if (TryGetRoom(session, request, out var room))
+        if (!TryGetRoom(session, request, out var room) || DeferWhileJoining(session, room, request))
+        {
+            return;
+        }
+
+        if (session.Rooms.TryGetValue(room, out var roomActor) && roomActor is not null)
+        {
+            roomActor.Tell(new RoomActor.Who(room, request.Id, session.Player.UserId), session.Self);
+        }
+        else
         {
             session.RoomDirectory.Tell(new RoomDirectory.Who(room, request.Id), session.Self);
         }

@@ -75,6 +75,33 @@ public static class Players
         }
     }
 
+    /// <summary>
+    /// The next push whose cmd is <paramref name="cmd"/>, passing over others (for tests where
+    /// other pushes may come first and are not what the test is about).
+    /// </summary>
+    public static async Task<ServerFrame> NextUntilAsync(this GameClient client, string cmd, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? WireClient.DefaultTimeout);
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            ServerFrame frame;
+            try
+            {
+                frame = await client.NextPushAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"user {client.UserId}: no {cmd} within {timeout ?? WireClient.DefaultTimeout}");
+            }
+
+            if (frame.Cmd == cmd)
+            {
+                return frame;
+            }
+        }
+    }
+
     /// <summary>Every push the server queued for this client so far, in order, taken off the stream.</summary>
     public static async Task<List<ServerFrame>> DrainAsync(this GameClient client)
     {

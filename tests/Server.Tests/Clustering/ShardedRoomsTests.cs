@@ -1,0 +1,318 @@
+using ActorGameServer.Client;
+using ActorGameServer.Server.Tests.Support;
+using Xunit.Abstractions;
+
+namespace ActorGameServer.Server.Tests.Clustering;
+
+/// <summary>
+/// Three servers in one cluster, players on different nodes in the same rooms: the room commands
+/// work as on one server, and the players survive a node that leaves and a node that crashes.
+/// </summary>
+public sealed class ShardedRoomsTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Players_on_three_nodes_share_a_room_as_on_one_server()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        await using var ada = await cluster[0].ConnectPlayerAsync("Ada");
+        await using var bo = await cluster[1].ConnectPlayerAsync("Bo");
+        await using var cy = await cluster[2].ConnectWebSocketPlayerAsync("Cy");
+
+        Assert.Equal([ada.UserId], Members(await ada.JoinAsync("arena").Soon()));
+        Assert.Equal([ada.UserId, bo.UserId], Members(await bo.JoinAsync("arena").Soon()));
+        Assert.Equal(bo.UserId, JoinedUserId(await ada.NextAsync()));
+        Assert.Equal([ada.UserId, bo.UserId, cy.UserId], Members(await cy.JoinAsync("arena").Soon()));
+        Assert.Equal(cy.UserId, JoinedUserId(await ada.NextAsync()));
+        Assert.Equal(cy.UserId, JoinedUserId(await bo.NextAsync()));
+        output.WriteLine($"arena lives on node {await cluster.HostOfAsync("arena") + 1}");
+
+        // Every relay reaches every other member exactly once, in the order its sender sent them.
+        var players = new[] { ada, bo, cy };
+        await Task.WhenAll(players.Select(p => RelayNumbersAsync(p, "arena", 0, 30)));
+        foreach (var player in players)
+        {
+            var received = await ReceiveRelaysAsync(player, "arena", expected: 60);
+            foreach (var sender in players.Where(p => p != player))
+            {
+                Assert.Equal(Enumerable.Range(0, 30), received[sender.UserId]);
+            }
+
+            Assert.DoesNotContain(player.UserId, received.Keys);
+            await player.AssertNothingPendingFromRoomAsync("arena");
+        }
+
+        // WHO from any node lists all three, and ROOMS on every node comes to list the room (it
+        // may lag on the nodes the room does not live on: Distributed Data).
+        foreach (var player in players)
+        {
+            Assert.Equal([ada.UserId, bo.UserId, cy.UserId], Members(await player.WhoAsync("arena").Soon()));
+            await WaitForListingAsync(player, """{"rooms":[{"members":3,"room":"arena"}]}""");
+        }
+
+        // A player on another node leaving is seen by all.
+        await bo.LeaveAsync("arena").Soon();
+        Assert.Equal(bo.UserId, LeftUserId(await ada.NextAsync()));
+        Assert.Equal(bo.UserId, LeftUserId(await cy.NextAsync()));
+        await bo.RelayAsync("arena", "1").ContinueWith(_ => { });
+        await bo.RequestAsync("RELAY", """{"room":"arena","data":1}""").ExpectErrorAsync("not_in_room");
+    }
+
+    [Fact]
+    public async Task Room_size_is_enforced_across_nodes()
+    {
+        await using var cluster = await TestCluster.StartAsync(2, "game-server.rooms.max-members = 2");
+        await using var ada = await cluster[0].ConnectPlayerAsync();
+        await using var bo = await cluster[1].ConnectPlayerAsync();
+        await using var cy = await cluster[1].ConnectPlayerAsync();
+
+        await ada.JoinAsync("duel").Soon();
+        await bo.JoinAsync("duel").Soon();
+        await cy.JoinAsync("duel").ExpectErrorAsync("room_full");
+    }
+
+    [Fact]
+    public async Task When_the_node_a_room_lives_on_leaves_its_other_members_keep_relaying_and_lose_nothing()
+    {
+        await using var cluster = await TestCluster.StartAsync(3);
+        var (room, host) = await RoomLivingOnAsync(cluster, node => node != 0); // Not the seed: the others keep it as their seed.
+        var survivors = Enumerable.Range(0, 3).Where(i => i != host).ToArray();
+        await using var leaving = await cluster[host].ConnectPlayerAsync();
+        await using var ada = await cluster[survivors[0]].ConnectPlayerAsync();
+        await using var bo = await cluster[survivors[1]].ConnectPlayerAsync();
+        await JoinAllAsync(room, leaving, ada, bo);
+
+        // Ada relays without pause from before the node stops until after it is gone.
+        using var stopRelaying = new CancellationTokenSource();
+        var relaying = RelayUntilAsync(ada, room, stopRelaying.Token);
+        var before = await WaitForRelaysAsync(bo, ada.UserId, count: 20);
+
+        await cluster[host].Host.StopAsync();
+        var shutdown = await leaving.NextUntilAsync("SHUTDOWN");
+        Assert.Equal("SHUTDOWN", shutdown.Cmd);
+        output.WriteLine($"the room lived on node {host + 1}, which stopped; now on node {await cluster.HostOfAsync(room) + 1}");
+
+        await Task.Delay(TimeSpan.FromSeconds(1)); // Relays keep going while the room moves.
+        stopRelaying.Cancel();
+        var sent = await relaying;
+
+        // Bo got every one of Ada's relays, in order, and heard that the leaving player left.
+        var frames = await ReadThroughRelayAsync(bo, ada.UserId, sent - 1);
+        Assert.Equal(Enumerable.Range(before, sent - before), RelaysFrom(frames, ada.UserId));
+        Assert.Contains(frames, f => f.Cmd == "PRESENCE" && LeftUserId(f) == leaving.UserId);
+        Assert.Equal([ada.UserId, bo.UserId], Members(await bo.WhoAsync(room).Soon()));
+        Assert.NotEqual(host, await cluster.HostOfAsync(room));
+    }
+
+    [Fact]
+    public async Task When_a_node_crashes_the_others_hear_its_players_left_and_their_rooms_come_back()
+    {
+        await using var cluster = await TestCluster.StartAsync(3, TestCluster.Crashable);
+        const int crashing = 2;
+        var (onCrashingNode, _) = await RoomLivingOnAsync(cluster, node => node == crashing);
+        var (elsewhere, _) = await RoomLivingOnAsync(cluster, node => node != crashing);
+        await using var doomed = await cluster[crashing].ConnectPlayerAsync();
+        await using var ada = await cluster[0].ConnectPlayerAsync();
+        await using var bo = await cluster[1].ConnectPlayerAsync();
+        foreach (var room in new[] { onCrashingNode, elsewhere })
+        {
+            await JoinAllAsync(room, doomed, ada, bo);
+        }
+
+        var crashedAt = DateTime.UtcNow;
+        await cluster.CrashAsync(crashing);
+
+        // In both rooms the survivors are told the crashed node's player left, once it is downed;
+        // the room that lived there is back on a survivor with both of them, without a JOIN.
+        foreach (var room in new[] { onCrashingNode, elsewhere })
+        {
+            foreach (var survivor in new[] { ada, bo })
+            {
+                var left = await survivor.NextUntilAsync("PRESENCE", TimeSpan.FromSeconds(60));
+                Assert.Equal(doomed.UserId, LeftUserId(left));
+                output.WriteLine($"{room}: user {survivor.UserId} heard of the crash after {(DateTime.UtcNow - crashedAt).TotalSeconds:0.0} s");
+            }
+        }
+
+        // Relays sent while the crashed node was still thought alive may have gone to it; once
+        // one gets through, the room is back, and from then on nothing is lost.
+        foreach (var room in new[] { onCrashingNode, elsewhere })
+        {
+            await RelayUntilDeliveredAsync(ada, bo, room);
+            await RelayNumbersAsync(ada, room, 0, 20);
+            Assert.Equal(Enumerable.Range(0, 20), RelaysFrom(await ReadThroughRelayAsync(bo, ada.UserId, 19), ada.UserId));
+            Assert.Equal([ada.UserId, bo.UserId], Members(await ada.WhoAsync(room).Soon()));
+            Assert.NotEqual(crashing, await cluster.HostOfAsync(room));
+        }
+    }
+
+    /// <summary>Relays from <paramref name="from"/> until one reaches <paramref name="to"/>; drains both.</summary>
+    private static async Task RelayUntilDeliveredAsync(GameClient from, GameClient to, string room)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            await from.RelayAsync(room, "\"probe\"");
+            try
+            {
+                var frame = await to.NextPushAsync(TimeSpan.FromMilliseconds(500));
+                if (frame.Cmd == "RELAY" && frame.Message.GetProperty("from").GetInt64() == from.UserId)
+                {
+                    return; // A later probe may still come; RelaysFrom counts only numbers.
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        Assert.Fail($"no relay in room {room} reached user {to.UserId} in 100 tries");
+    }
+
+    /// <summary>
+    /// A room name whose actor, once started, lives on a node <paramref name="wanted"/> accepts,
+    /// and that node. (Its shard stays there when the room empties, so it starts there again.)
+    /// </summary>
+    private static async Task<(string Room, int Host)> RoomLivingOnAsync(TestCluster cluster, Func<int, bool> wanted)
+    {
+        await using var scout = await cluster[0].ConnectPlayerAsync();
+        for (var i = 0; i < 200; i++)
+        {
+            var room = $"room-{i}";
+            await scout.JoinAsync(room).Soon();
+            var host = await cluster.HostOfAsync(room);
+            await scout.LeaveAsync(room).Soon();
+            if (wanted(host))
+            {
+                return (room, host);
+            }
+        }
+
+        throw new InvalidOperationException("no room landed on the wanted node in 200 tries");
+    }
+
+    /// <summary>Each player joins in turn; each earlier one reads the PRESENCE of each later one.</summary>
+    private static async Task JoinAllAsync(string room, params GameClient[] players)
+    {
+        for (var i = 0; i < players.Length; i++)
+        {
+            await players[i].JoinAsync(room).Soon();
+            for (var earlier = 0; earlier < i; earlier++)
+            {
+                Assert.Equal(players[i].UserId, JoinedUserId(await players[earlier].NextUntilAsync("PRESENCE")));
+            }
+        }
+    }
+
+    private static async Task RelayNumbersAsync(GameClient player, string room, int from, int count)
+    {
+        for (var n = from; n < from + count; n++)
+        {
+            await player.RelayAsync(room, n.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Relays 0, 1, 2, ... every 10 ms until cancelled; returns how many it sent.</summary>
+    private static async Task<int> RelayUntilAsync(GameClient player, string room, CancellationToken stop)
+    {
+        var sent = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            await player.RelayAsync(room, sent.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            sent++;
+            await Task.Delay(10, CancellationToken.None);
+        }
+
+        return sent;
+    }
+
+    /// <summary>Reads <paramref name="count"/> relays from <paramref name="from"/>, numbered from 0; returns the count.</summary>
+    private static async Task<int> WaitForRelaysAsync(GameClient player, long from, int count)
+    {
+        for (var seen = 0; seen < count; seen++)
+        {
+            var frame = await player.NextUntilAsync("RELAY");
+            Assert.Equal(from, frame.Message.GetProperty("from").GetInt64());
+            Assert.Equal(seen, frame.Message.GetProperty("data").GetInt32());
+        }
+
+        return count;
+    }
+
+    private static async Task<Dictionary<long, List<int>>> ReceiveRelaysAsync(GameClient player, string room, int expected)
+    {
+        var received = new Dictionary<long, List<int>>();
+        for (var i = 0; i < expected; i++)
+        {
+            var frame = await player.NextUntilAsync("RELAY");
+            Assert.Equal(room, frame.Message.GetProperty("room").GetString());
+            var from = frame.Message.GetProperty("from").GetInt64();
+            if (!received.TryGetValue(from, out var numbers))
+            {
+                received[from] = numbers = [];
+            }
+
+            numbers.Add(frame.Message.GetProperty("data").GetInt32());
+        }
+
+        return received;
+    }
+
+    /// <summary>Everything the room sent this member that it has not read, up to the answer to a WHO.</summary>
+    private static async Task<List<ServerFrame>> DrainRoomAsync(GameClient player, string room)
+    {
+        await player.SendAsync("WHO", $$"""{"room":"{{room}}"}""");
+        var frames = new List<ServerFrame>();
+        while (true)
+        {
+            var frame = await player.NextAsync();
+            if (frame.Cmd == "WHO")
+            {
+                return frames;
+            }
+
+            frames.Add(frame);
+        }
+    }
+
+    /// <summary>Everything <paramref name="player"/> receives up to and including relay number <paramref name="last"/> from <paramref name="from"/>.</summary>
+    private static async Task<List<ServerFrame>> ReadThroughRelayAsync(GameClient player, long from, int last)
+    {
+        var frames = new List<ServerFrame>();
+        while (true)
+        {
+            var frame = await player.NextAsync();
+            frames.Add(frame);
+            if (frame.Cmd == "RELAY" && frame.Message.GetProperty("from").GetInt64() == from
+                && frame.Message.GetProperty("data").ValueKind == System.Text.Json.JsonValueKind.Number
+                && frame.Message.GetProperty("data").GetInt32() == last)
+            {
+                return frames;
+            }
+        }
+    }
+
+    /// <summary>The numbers <paramref name="from"/> relayed, in the order received (probes, which are strings, left out).</summary>
+    private static IEnumerable<int> RelaysFrom(IEnumerable<ServerFrame> frames, long from) => frames
+        .Where(f => f.Cmd == "RELAY" && f.Message.GetProperty("from").GetInt64() == from)
+        .Select(f => f.Message.GetProperty("data"))
+        .Where(data => data.ValueKind == System.Text.Json.JsonValueKind.Number)
+        .Select(data => data.GetInt32());
+
+    private static async Task WaitForListingAsync(GameClient player, string expected)
+    {
+        var deadline = DateTime.UtcNow + WireClient.DefaultTimeout;
+        string seen;
+        while ((seen = Players.Canon(await player.RoomsAsync().Soon())) != Players.Canon("ROOMS", expected) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(Players.Canon("ROOMS", expected), seen);
+    }
+
+    private static long[] Members(ServerFrame frame) =>
+        [.. frame.Message.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("user_id").GetInt64())];
+
+    private static long JoinedUserId(ServerFrame presence) => presence.Message.GetProperty("joined").GetProperty("user_id").GetInt64();
+
+    private static long LeftUserId(ServerFrame presence) => presence.Message.GetProperty("left").GetProperty("user_id").GetInt64();
+}
