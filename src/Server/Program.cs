@@ -15,7 +15,10 @@ if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
     Environment.SetEnvironmentVariable(InlineCompletions, "1");
 }
 
-// Exit codes: 0 stopped cleanly, 1 bad command line or configuration, 2 cannot listen.
+// Exit codes: 0 stopped cleanly, 1 bad command line or configuration, 2 cannot listen, 3 this
+// node was downed by its cluster (a split-brain resolver decision, for instance after the node
+// was cut off or paused): it has told its players SHUTDOWN and left; a supervisor that restarts
+// it on failure (systemd Restart=on-failure, Kubernetes) brings it back, and it rejoins.
 string? configFile;
 try
 {
@@ -53,6 +56,12 @@ catch (BindFailedException e)
 await using (server)
 {
     await server.WaitForShutdownAsync();
+}
+
+if (server.WasDowned)
+{
+    Console.Error.WriteLine("error: this node was downed by its cluster and removed from it; exiting with code 3 so that a supervisor starts it again");
+    return 3;
 }
 
 return 0;

@@ -13,10 +13,17 @@ namespace ActorGameServer.Server.Clustering;
 /// Distributed Data (<see cref="NodeTable"/>): number → the member that holds it. A number whose
 /// holder is no longer a member is free again, as its players left with it.
 /// <para>
-/// Two nodes that become Up together may pick the same number. Each writes its claim to a
-/// majority of the nodes and then reads it back from a majority: the table is last-writer-wins,
-/// so both read the same winner, and the loser picks again. A cluster of one is its own
-/// majority, so the single server claims number 1 without waiting for anyone.
+/// The table is read from and written to every Up member, not a majority: a node that claimed its
+/// number while the cluster was smaller wrote it to a majority of that smaller cluster, and a
+/// majority of today's may not include any of those nodes (three nodes started together: the
+/// first formed the cluster alone and claimed 1, the other two read a majority of two that had
+/// not heard of it yet, and the third claimed 1 as well). A claim never replaces a number a
+/// current member holds. Two nodes that become Up together may still pick the same free number:
+/// each writes its claim to every member and then reads the table back from every member; the
+/// table is last-writer-wins, so both read the same winner, and the loser picks again. A cluster
+/// of one is all of itself, so the single server claims number 1 without waiting for anyone.
+/// A member that is unreachable fails the read or write until the split-brain resolver has
+/// removed it; the claim is tried again every second meanwhile.
 /// </para>
 /// </summary>
 public sealed class NodeNumberClaim : ReceiveActor, IWithTimers
@@ -36,15 +43,15 @@ public sealed class NodeNumberClaim : ReceiveActor, IWithTimers
     public NodeNumberClaim(Action<int> claimed, TimeSpan timeout)
     {
         _claimed = claimed;
-        _read = new ReadMajority(timeout);
-        _write = new WriteMajority(timeout);
+        _read = new ReadAll(timeout);
+        _write = new WriteAll(timeout);
         _self = NodeTable.Holder(_cluster.SelfUniqueAddress);
 
         Receive<GetSuccess>(success => OnTable(success.Get(NodeTable.Key), success.Request));
         Receive<NotFound>(notFound => OnTable(LWWDictionary<int, string>.Empty, notFound.Request));
         Receive<UpdateSuccess>(_ => _replicator.Tell(Dsl.Get(NodeTable.Key, _read, Phase.Verify)));
-        Receive<GetFailure>(failure => Retry($"reading the node numbers from a majority failed ({failure.Key})"));
-        Receive<IUpdateResponse>(response => Retry($"writing the claim of node number {_candidate} to a majority failed ({response.GetType().Name})"));
+        Receive<GetFailure>(failure => Retry($"reading the node numbers from every member failed ({failure.Key})"));
+        Receive<IUpdateResponse>(response => Retry($"writing the claim of node number {_candidate} to every member failed ({response.GetType().Name})"));
         Receive<Phase>(_ => _replicator.Tell(Dsl.GetReplicaCount));
         Receive<ReplicaCount>(OnReplicaCount);
     }
@@ -59,16 +66,16 @@ public sealed class NodeNumberClaim : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="claimed">Called on this actor's thread with the number, once, after which it stops.</param>
-    /// <param name="timeout">How long a read or write may wait for a majority before it is tried again.</param>
+    /// <param name="timeout">How long a read or write may wait for every member before it is tried again.</param>
     public static Props Props(Action<int> claimed, TimeSpan timeout) =>
         Akka.Actor.Props.Create(() => new NodeNumberClaim(claimed, timeout));
 
     protected override void PreStart() => Self.Tell(Phase.Choose);
 
     /// <summary>
-    /// A node that just became Up may not know the other members as replicas yet, and a
-    /// "majority" of the replicas it knows could then be itself alone: it would find the table
-    /// empty and claim a number already held. So it reads only once it counts every Up member.
+    /// A node that just became Up may not know the other members as replicas yet, and "all" the
+    /// replicas it knows could then be itself alone: it would find the table empty and claim a
+    /// number already held. So it reads only once it counts every Up member.
     /// </summary>
     private void OnReplicaCount(ReplicaCount count)
     {
@@ -100,7 +107,12 @@ public sealed class NodeNumberClaim : ReceiveActor, IWithTimers
         var candidate = Enumerable.Range(1, UserIds.MaxNodeNumber).First(n =>
             !table.TryGetValue(n, out var heldBy) || heldBy == _self || !members.Contains(heldBy));
         _candidate = candidate; // The replicator runs the update later, on its own thread: it gets a copy.
-        _replicator.Tell(Dsl.Update(NodeTable.Key, LWWDictionary<int, string>.Empty, _write, t => t.SetItem(_cluster, candidate, _self)));
+        var self = _self;
+
+        // Applied to the replicator's own copy, which may have heard of a claim this read missed:
+        // a number a current member holds is left to it, and the read-back then chooses again.
+        _replicator.Tell(Dsl.Update(NodeTable.Key, LWWDictionary<int, string>.Empty, _write, t =>
+            t.TryGetValue(candidate, out var heldBy) && heldBy != self && members.Contains(heldBy) ? t : t.SetItem(_cluster, candidate, self)));
     }
 
     private void Retry(string why)

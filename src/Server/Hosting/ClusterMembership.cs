@@ -15,7 +15,8 @@ namespace ActorGameServer.Server.Hosting;
 /// bound. One node alone joins itself;
 /// several join their seed nodes. Both are the same code path, so the single box runs what the
 /// cluster runs. Leaving is Akka's: CoordinatedShutdown's cluster phases run after the players
-/// are told SHUTDOWN (<see cref="GracefulShutdown"/>).
+/// are told SHUTDOWN (<see cref="GracefulShutdown"/>). What this node sees of the others is
+/// logged by <see cref="MembershipLog"/>.
 /// </summary>
 internal static class ClusterMembership
 {
@@ -43,7 +44,9 @@ internal static class ClusterMembership
             }, ClaimTimeout), "node-number");
         });
 
-        if (settings.SeedNodes.Count == 0)
+        var seeds = settings.SeedAddresses(system.Name);
+        system.ActorOf(MembershipLog.Props(seeds), "membership-log");
+        if (seeds.Count == 0)
         {
             // The actual bound address, not one computed from the settings: with port 0 only
             // Akka.Remote knows it.
@@ -52,7 +55,6 @@ internal static class ClusterMembership
         }
         else
         {
-            var seeds = settings.SeedAddresses(system.Name);
             system.Log.Info("joining the cluster through seed node(s) {0} as {1}", string.Join(", ", seeds), cluster.SelfAddress);
             cluster.JoinSeedNodes(seeds);
         }

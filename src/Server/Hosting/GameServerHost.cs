@@ -83,7 +83,14 @@ public sealed class GameServerHost : IAsyncDisposable
         throw new BindFailedException($"cannot listen on {settings.EndPoint}: {reason}");
     }
 
-    /// <summary>Completes when the host is asked to stop (SIGTERM, Ctrl+C) and has stopped.</summary>
+    /// <summary>
+    /// Whether the server stopped because the cluster downed this node (the split-brain resolver
+    /// on the side that went on, or an operator): Akka then runs the same CoordinatedShutdown as
+    /// SIGTERM and terminates the actor system, and Akka.Hosting stops the host with it.
+    /// </summary>
+    public bool WasDowned => CoordinatedShutdown.Get(System).ShutdownReason is CoordinatedShutdown.ClusterDowningReason;
+
+    /// <summary>Completes when the host is asked to stop (SIGTERM, Ctrl+C), or the actor system terminates, and has stopped.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _host.WaitForShutdownAsync(cancellationToken);
 
     /// <summary>Stops the server the same way SIGTERM does: unbind, tell clients, close, terminate.</summary>

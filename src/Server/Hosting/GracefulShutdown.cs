@@ -8,7 +8,7 @@ namespace ActorGameServer.Server.Hosting;
 
 /// <summary>
 /// Hooks the server into Akka's CoordinatedShutdown, which Akka.Hosting runs when the .NET host
-/// stops (SIGTERM, Ctrl+C). First every player, connected or just connecting, is told SHUTDOWN and
+/// stops (SIGTERM, Ctrl+C), and Akka.Cluster runs when the cluster downs this node. First every player, connected or just connecting, is told SHUTDOWN and
 /// closed, and nobody new joins; only then is the port unbound. The order matters: in Akka.NET
 /// 1.5 accepted connections are children of the TCP listener, so unbinding first would reset
 /// every open connection before its SHUTDOWN frame could be read.
@@ -21,6 +21,13 @@ internal static class GracefulShutdown
 
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "close-game-clients", async () =>
         {
+            if (shutdown.ShutdownReason is CoordinatedShutdown.ClusterDowningReason)
+            {
+                // Not asked to stop: the rest of the cluster went on without this node (it was cut
+                // off, paused or too slow for longer than the split-brain resolver waits).
+                system.Log.Warning("this node was downed by the cluster; telling its players SHUTDOWN and exiting with code 3");
+            }
+
             var started = DateTime.UtcNow;
             try
             {

@@ -67,9 +67,9 @@ public sealed class TwoNodeClusterTests(ITestOutputHelper output) : Akka.TestKit
         // A DIRECT crosses once the sender's node knows the recipient's node number, which it
         // learns from Distributed Data (a subscriber hears of a change within half a second):
         // until then the honest answer is no_such_user, so each way sends until one gets through.
-        var direct = await DirectUntilDeliveredAsync(ada, bo);
+        var direct = await Directs.DirectUntilDeliveredAsync(ada, bo);
         Assert.Equal(ada.UserId, direct.Message.GetProperty("from").GetInt64());
-        var back = await DirectUntilDeliveredAsync(bo, ada);
+        var back = await Directs.DirectUntilDeliveredAsync(bo, ada);
         Assert.Equal(bo.UserId, back.Message.GetProperty("from").GetInt64());
 
         // An id of the second node that nobody has, and one of a node number nobody holds:
@@ -77,35 +77,6 @@ public sealed class TwoNodeClusterTests(ITestOutputHelper output) : Akka.TestKit
         await ada.RequestAsync("DIRECT", $$"""{"to":{{bo.UserId + 1000}},"data":1}""").ExpectErrorAsync("no_such_user");
         await ada.RequestAsync("DIRECT", $$"""{"to":{{(7L << 32) + 1}},"data":1}""").ExpectErrorAsync("no_such_user");
         await bo.AssertStillServedAsync();
-    }
-
-    /// <summary>
-    /// Sends DIRECTs from <paramref name="from"/> to <paramref name="to"/> until one arrives;
-    /// returns it. Every try before it must have been answered no_such_user, and nothing else may
-    /// reach either player.
-    /// </summary>
-    private static async Task<ServerFrame> DirectUntilDeliveredAsync(GameClient from, GameClient to)
-    {
-        ServerFrame? direct = null;
-        for (var attempt = 0; attempt < 150 && direct is null; attempt++)
-        {
-            await from.DirectAsync(to.UserId, $$"""{"try":{{attempt}}}""");
-            try
-            {
-                direct = await to.NextPushAsync(TimeSpan.FromMilliseconds(200));
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        Assert.NotNull(direct);
-        Assert.Equal("DIRECT", direct.Cmd);
-        Assert.StartsWith("""{"try":""", direct.Message.GetProperty("data").GetRawText());
-        var earlier = await from.DrainAsync(); // The tries before the route was known.
-        Assert.All(earlier, frame => Assert.Equal("ERROR", frame.Cmd));
-        Assert.All(await to.DrainAsync(), frame => Assert.Equal("DIRECT", frame.Cmd)); // A slow earlier try.
-        return direct;
     }
 
     private static long UserIdOf(Newtonsoft.Json.Linq.JObject welcome) => (long)welcome["user_id"]!;

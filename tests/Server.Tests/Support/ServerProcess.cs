@@ -12,7 +12,10 @@ namespace ActorGameServer.Server.Tests.Support;
 /// </summary>
 public sealed partial class ServerProcess : IDisposable
 {
+    // Linux signal numbers (the same on x64 and arm64).
     private const int Sigterm = 15;
+    private const int Sigstop = 19;
+    private const int Sigcont = 18;
 
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
@@ -30,6 +33,14 @@ public sealed partial class ServerProcess : IDisposable
     {
         get { lock (_gate) { return _stderr.ToString(); } }
     }
+
+    /// <summary>How much has been logged so far: a mark to wait for a log line written after it.</summary>
+    public int LogLength
+    {
+        get { lock (_gate) { return _stdout.Length; } }
+    }
+
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the server dll that was built next to the tests, from <paramref name="workingDirectory"/>.</summary>
     public static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
@@ -99,8 +110,48 @@ public sealed partial class ServerProcess : IDisposable
         throw new InvalidOperationException($"the server never logged /{pattern}/.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}");
     }
 
+    /// <summary>
+    /// Waits at most <paramref name="timeout"/> for a log line matching <paramref name="pattern"/>
+    /// written after <paramref name="from"/> (a <see cref="LogLength"/>), also once the process
+    /// has exited; returns the match.
+    /// </summary>
+    public async Task<Match> WaitForLogAsync(Regex pattern, int from, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var exited = _process.HasExited;
+            if (exited)
+            {
+                _process.WaitForExit(); // Drains the redirected output.
+            }
+
+            var match = pattern.Match(StandardOutput, from);
+            if (match.Success)
+            {
+                return match;
+            }
+
+            if (exited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException(
+                    $"the server {(exited ? "exited" : $"did not within {timeout}")} log /{pattern}/.\nstdout:\n{StandardOutput}\nstderr:\n{StandardError}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>What systemd, Docker or Kubernetes send to stop a service.</summary>
     public void SendSigterm() => Assert.Equal(0, kill(_process.Id, Sigterm));
+
+    /// <summary>kill -9: the process ends at once, without closing anything itself.</summary>
+    public void Kill9() => _process.Kill();
+
+    /// <summary>SIGSTOP: the process stands still, sockets open, as if cut off or paused; <see cref="Continue"/> resumes it.</summary>
+    public void Stop() => Assert.Equal(0, kill(_process.Id, Sigstop));
+
+    public void Continue() => Assert.Equal(0, kill(_process.Id, Sigcont));
 
     /// <summary>The exit code, once the process has exited (fails the test if it hangs).</summary>
     public async Task<int> WaitForExitAsync()
