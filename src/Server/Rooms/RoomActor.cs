@@ -141,6 +141,7 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
     protected override void PostStop()
     {
         _flush?.Cancel();
+        _log.Info("room \"{0}\" stopped on this node ({1})", _room, _members.Count == 0 ? "empty" : $"moving, with {_members.Count} member(s)");
         _directory.Tell(new RoomDirectory.MemberCount(_room, 0)); // Listed by the node it starts on next, if any.
     }
 
@@ -174,16 +175,16 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
     private void Started()
     {
         Timers.Cancel(nameof(StopWaiting));
-        foreach (var gone in _known.Values.Where(p => !_members.ContainsKey(p.UserId)))
+        foreach (var lost in _known.Values.Where(p => !_members.ContainsKey(p.UserId)))
         {
             // Known to a surviving node but reported by none: its node is gone, and so is the player.
-            Broadcast(new LocalRoom.PresenceLeft(gone.UserId, ServerFrames.PresenceLeft(_room, gone.UserId)));
+            Broadcast(new LocalRoom.PresenceLeft(lost.UserId, ServerFrames.PresenceLeft(_room, lost.UserId)));
         }
 
-        if (_members.Count > 0)
-        {
-            _log.Info("room \"{0}\" is back with {1} member(s) ({2} gone)", _room, _members.Count, _known.Count - _known.Keys.Count(_members.ContainsKey));
-        }
+        // One line per room start and stop, like the registry's per connection: where each room
+        // lives is what an operator asks first when players on a failed node come back.
+        var gone = _known.Keys.Count(userId => !_members.ContainsKey(userId));
+        _log.Info("room \"{0}\" started on this node with {1} member(s) from {2} node(s){3}", _room, _members.Count, _membersPerLocalRoom.Count, gone > 0 ? $"; {gone} gone with their node" : "");
 
         _known.Clear();
         _directory.Tell(new RoomDirectory.MemberCount(_room, _members.Count));

@@ -3,16 +3,17 @@ using System.Text.RegularExpressions;
 using ActorGameServer.Client;
 using ActorGameServer.Server.Tests.Support;
 using Xunit.Abstractions;
+using static ActorGameServer.Server.Tests.Support.RoomPlay;
 
 namespace ActorGameServer.Server.Tests.Clustering;
 
 /// <summary>
 /// Real server processes on loopback forming one cluster of three, and what happens to their
 /// players when one of them fails: kill -9, SIGTERM, cut off (SIGSTOP long enough to be downed),
-/// restarted at the same address. Players are real TCP clients; DIRECT is what crosses nodes
-/// today. Rooms are still per node: once they are sharded, each scenario gains its room
-/// assertions next to the DIRECT ones (marked "rooms:" below). Measured times are printed, never
-/// asserted: the waits are bounded generously for a busy CI machine.
+/// restarted at the same address. Players are real TCP and WebSocket clients, some exchanging
+/// DIRECTs, others in rooms (a node logs each room that starts or stops on it, which is how a test
+/// knows where a room lives). Measured times are printed, never asserted: the waits are bounded
+/// generously for a busy CI machine.
 /// </summary>
 [Collection(ClusterProcesses.Name)]
 public sealed class ClusterProcessTests(ITestOutputHelper output)
@@ -21,7 +22,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     public async Task Three_processes_form_one_cluster_and_a_DIRECT_crosses_from_node_1_to_node_3_and_back()
     {
         var started = Stopwatch.GetTimestamp();
-        await using var cluster = await ServerCluster.StartAsync(3, output);
+        await using var cluster = await ServerCluster.StartAsync(3, output, http: true);
         output.WriteLine($"3 nodes Up, each seeing all 3: {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s after the first was started");
 
         await using var ada = await cluster.ConnectPlayerAsync(1, "ada");
@@ -33,7 +34,15 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         var back = await Directs.DirectUntilDeliveredAsync(cy, ada);
         Assert.Equal(cy.UserId, back.Message.GetProperty("from").GetInt64());
 
-        // rooms: a player on node 1 and one on node 3 join one room and see each other's RELAY.
+        // A TCP player on node 1 and a WebSocket player on node 3 in one room, wherever it lives.
+        await using var rina = await cluster.ConnectPlayerAsync(1, "rina");
+        await using var rosa = await cluster.ConnectWebSocketPlayerAsync(3, "rosa");
+        await JoinAllAsync("arena", rina, rosa);
+        output.WriteLine($"arena lives on node {await cluster.HostOfAsync("arena")}");
+        await RelayNumbersAsync(rina, "arena", 0, 10);
+        await RelayNumbersAsync(rosa, "arena", 0, 10);
+        Assert.Equal(Enumerable.Range(0, 10), RelaysFrom(await ReadThroughRelayAsync(rosa, rina.UserId, 9), rina.UserId));
+        Assert.Equal(Enumerable.Range(0, 10), RelaysFrom(await ReadThroughRelayAsync(rina, rosa.UserId, 9), rosa.UserId));
     }
 
     [Fact]
@@ -47,6 +56,17 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         await Directs.DirectUntilDeliveredAsync(bo, ada);
         await Directs.DirectUntilDeliveredAsync(ada, cy);
         var exchange = new Directs.Exchange(ada, bo);
+
+        // Two rooms with a player on each node: one living on the node about to die, one elsewhere.
+        await using var rina = await cluster.ConnectPlayerAsync(1, "rina");
+        await using var ravi = await cluster.ConnectPlayerAsync(2, "ravi");
+        var rosa = await cluster.ConnectPlayerAsync(3, "rosa");
+        var onDyingNode = await RoomLivingOnAsync(cluster, rina, node => node == 3);
+        var elsewhere = await RoomLivingOnAsync(cluster, rina, node => node != 3);
+        foreach (var room in new[] { onDyingNode, elsewhere })
+        {
+            await JoinAllAsync(room, rina, ravi, rosa);
+        }
 
         var marks = cluster.LogMarks();
         var killed = Stopwatch.GetTimestamp();
@@ -68,7 +88,29 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         output.WriteLine($"nodes 1 and 2 exchanged {exchanged} DIRECT pairs meanwhile, the slowest in {slowest.TotalMilliseconds:F0} ms");
         Assert.True(exchanged > 0);
 
-        // rooms: a room that lived on node 3 is recreated on a survivor; its members on 1 and 2 keep relaying.
+        // In both rooms the survivors hear that node 3's player left; the room that lived on node 3
+        // is back on a survivor, and its members keep relaying without sending JOIN again.
+        await rosa.DisposeAsync();
+        foreach (var which in new[] { "first", "second" })
+        {
+            foreach (var survivor in new[] { rina, ravi })
+            {
+                Assert.Equal(rosa.UserId, LeftUserId(await survivor.NextUntilAsync("PRESENCE", ServerCluster.Timeout)));
+            }
+
+            // The room that lived elsewhere tells them at removal; the other once it is restarted.
+            output.WriteLine($"both survivors told PRESENCE left in the {which} room {Stopwatch.GetElapsedTime(killed).TotalSeconds:F1} s after the kill");
+        }
+
+        foreach (var room in new[] { onDyingNode, elsewhere })
+        {
+            await RelayUntilDeliveredAsync(rina, ravi, room);
+            await RelayNumbersAsync(rina, room, 0, 20);
+            Assert.Equal(Enumerable.Range(0, 20), RelaysFrom(await ReadThroughRelayAsync(ravi, rina.UserId, 19), rina.UserId));
+            Assert.Equal([rina.UserId, ravi.UserId], Members(await ravi.WhoAsync(room).WaitAsync(ServerCluster.Timeout)));
+        }
+
+        output.WriteLine($"{onDyingNode} now lives on node {await cluster.HostOfAsync(onDyingNode)}");
         var restarted = Stopwatch.GetTimestamp();
         await cluster.RestartAsync(3);
         output.WriteLine($"node 3 restarted at the same address: Up and seen Up by nodes 1 and 2 after {Stopwatch.GetElapsedTime(restarted).TotalSeconds:F1} s");
@@ -89,6 +131,17 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         await Directs.DirectUntilDeliveredAsync(cy, ada);
         await Directs.DirectUntilDeliveredAsync(ada, bo);
         var exchange = new Directs.Exchange(ada, cy);
+
+        // A room living on node 2, with a player on each node; rina relays without pause from
+        // before the SIGTERM until the room has moved.
+        await using var rina = await cluster.ConnectPlayerAsync(1, "rina");
+        var ravi = await cluster.ConnectPlayerAsync(2, "ravi");
+        await using var rosa = await cluster.ConnectPlayerAsync(3, "rosa");
+        var room = await RoomLivingOnAsync(cluster, rina, node => node == 2);
+        await JoinAllAsync(room, rina, ravi, rosa);
+        using var stopRelaying = new CancellationTokenSource();
+        var relaying = RelayUntilAsync(rina, room, stopRelaying.Token);
+        var before = await WaitForRelaysAsync(rosa, rina.UserId, count: 20);
 
         var marks = cluster.LogMarks();
         var stopped = Stopwatch.GetTimestamp();
@@ -116,7 +169,19 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         output.WriteLine($"nodes 1 and 3 exchanged {exchanged} DIRECT pairs meanwhile, the slowest in {slowest.TotalMilliseconds:F0} ms");
         Assert.True(exchanged > 0);
 
-        // rooms: node 2's players leave their rooms (PRESENCE left on the other nodes); rooms on node 2 move.
+        // The room moved while rina kept relaying: rosa got every relay, in order, and heard that
+        // node 2's player left.
+        Assert.Equal("SHUTDOWN", (await ravi.NextUntilAsync("SHUTDOWN", ServerCluster.Timeout)).Cmd);
+        await ravi.DisposeAsync();
+        await Task.Delay(TimeSpan.FromSeconds(1)); // Relays keep going on the room's new node.
+        await stopRelaying.CancelAsync();
+        var sent = await relaying;
+        var frames = await ReadThroughRelayAsync(rosa, rina.UserId, sent - 1);
+        Assert.Equal(Enumerable.Range(before, sent - before), RelaysFrom(frames, rina.UserId));
+        Assert.Contains(frames, f => f.Cmd == "PRESENCE" && LeftUserId(f) == ravi.UserId);
+        var host = await cluster.HostOfAsync(room);
+        Assert.NotEqual(2, host);
+        output.WriteLine($"room {room} moved from node 2 to node {host}; rina's {sent} relays all reached rosa in order");
     }
 
     [Fact]
@@ -160,6 +225,28 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         Assert.True(exchanged > 0);
 
         // rooms: rooms that lived on node 3 are recreated on 1 or 2 while it is cut off.
+    }
+
+    /// <summary>
+    /// A room name whose actor lives on a node <paramref name="wanted"/> accepts, found by
+    /// <paramref name="scout"/> joining and leaving rooms; the room's shard stays where it is when
+    /// the room empties, so it starts on that node again.
+    /// </summary>
+    private static async Task<string> RoomLivingOnAsync(ServerCluster cluster, GameClient scout, Func<int, bool> wanted)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var room = $"room-{Guid.NewGuid():N}"[..12];
+            await scout.JoinAsync(room).WaitAsync(ServerCluster.Timeout);
+            var host = await cluster.HostOfAsync(room);
+            await scout.LeaveAsync(room).WaitAsync(ServerCluster.Timeout);
+            if (wanted(host))
+            {
+                return room;
+            }
+        }
+
+        throw new InvalidOperationException("no room landed on the wanted node in 100 tries");
     }
 
     private static Regex UnreachableLine(ServerCluster cluster, int node) => new($@"cluster member {Regex.Escape(cluster.ClusterAddress(node))} is unreachable");

@@ -57,6 +57,21 @@ public sealed class GodotRoomsTests(ITestOutputHelper output)
         (await bob).AssertPassed([.. LinesOfBoth("bob", "alice"), .. BobOnlyLines]);
     }
 
+    [GodotFact]
+    public async Task Two_godot_players_on_different_nodes_of_a_cluster_play_in_one_room_as_on_one_server()
+    {
+        await using var cluster = await TestCluster.StartAsync(2);
+
+        var alice = GodotScript.RunAsync("rooms_client.gd", cluster[0].EndPoint.Port, Player("alice"));
+        var bob = GodotScript.RunAsync("rooms_client.gd", cluster[1].EndPoint.Port, Player("bob"));
+        await Task.WhenAll(alice, bob);
+        output.WriteLine((await alice).Log);
+        output.WriteLine((await bob).Log);
+
+        (await alice).AssertPassed([.. LinesOfBoth("alice", "bob"), .. AliceOnlyLines]);
+        (await bob).AssertPassed([.. LinesOfBoth("bob", "alice"), .. BobOnlyLines]);
+    }
+
     private static Dictionary<string, string> Player(string name) =>
         new() { ["AGS_ROOM"] = Room, ["AGS_PLAYER"] = name };
 }

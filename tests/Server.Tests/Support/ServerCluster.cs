@@ -88,6 +88,42 @@ public sealed partial class ServerCluster : IAsyncDisposable
         return client;
     }
 
+    /// <summary>A player on node <paramref name="node"/>, over WebSocket (the cluster must run with HTTP), after HELLO.</summary>
+    public async Task<GameClient> ConnectWebSocketPlayerAsync(int node, string name)
+    {
+        var port = At(node).HttpPort ?? throw new InvalidOperationException("this cluster runs without HTTP");
+        var client = await GameClient.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/ws")).WaitAsync(Timeout);
+        await client.HelloAsync(name).WaitAsync(Timeout);
+        return client;
+    }
+
+    /// <summary>
+    /// The node whose log says room <paramref name="room"/> started there and has not stopped
+    /// there since (each node logs both), waiting for the line to be written; 0 if none does.
+    /// </summary>
+    public async Task<int> HostOfAsync(string room)
+    {
+        var started = $"room \"{room}\" started on this node";
+        var stopped = $"room \"{room}\" stopped on this node";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        do
+        {
+            foreach (var node in Enumerable.Range(1, Count).Where(n => At(n).Process is { HasExited: false }))
+            {
+                var log = Process(node).StandardOutput;
+                if (log.LastIndexOf(started, StringComparison.Ordinal) > log.LastIndexOf(stopped, StringComparison.Ordinal))
+                {
+                    return node;
+                }
+            }
+
+            await Task.Delay(50);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        return 0;
+    }
+
     public void Kill9(int node) => Process(node).Kill9();
 
     public void Sigterm(int node) => Process(node).SendSigterm();
