@@ -26,6 +26,21 @@ internal sealed record Options
     public int Cycles { get; init; } = 10_000;
     public int? ServerPid { get; init; }
 
+    /// <summary>
+    /// rooms against a cluster: the other nodes' game ports (<c>--also-port</c>, repeatable), members
+    /// of every room spread over all nodes in turn, and the other nodes' processes
+    /// (<c>--also-server-pid</c>), whose CPU is added to the server's.
+    /// </summary>
+    public IReadOnlyList<int> AlsoPorts { get; init; } = [];
+    public IReadOnlyList<int> AlsoServerPids { get; init; } = [];
+
+    /// <summary>The node member <paramref name="index"/> connects to: the server and the others in turn.</summary>
+    public IPEndPoint ServerFor(int index) =>
+        index % (AlsoPorts.Count + 1) is var node and > 0 ? new IPEndPoint(Server.Address, AlsoPorts[node - 1]) : Server;
+
+    /// <summary>Every server process measured: --server-pid and --also-server-pid.</summary>
+    public IReadOnlyList<int> ServerPids => ServerPid is { } pid ? [pid, .. AlsoServerPids] : [];
+
     /// <summary>rooms: how many rooms, and members in each.</summary>
     public int Rooms { get; init; } = 100;
     public int Members { get; init; } = 10;
@@ -70,13 +85,15 @@ internal sealed record Options
         ["cycles"] = Cycles,
         ["client"] = Client,
         ["serverPid"] = ServerPid,
+        ["alsoPorts"] = AlsoPorts,
+        ["alsoServerPids"] = AlsoServerPids,
     };
 
     public static Options Parse(string[] args)
     {
         if (args.Length == 0)
         {
-            throw new ArgumentException("usage: LoadTest <ping|tick|rooms|hold|cycles|slow-reader|shutdown> [--host IP] [--port N] [--clients N] [--seconds|--duration N] [--warmup N] [--hz N] [--flooders N] [--flood-burst N] [--cycles N] [--rooms N] [--members N] [--drain N] [--client raw|gameclient] [--server-pid PID] [--json FILE|-] [--quiet]");
+            throw new ArgumentException("usage: LoadTest <ping|tick|rooms|hold|cycles|slow-reader|shutdown> [--host IP] [--port N] [--clients N] [--seconds|--duration N] [--warmup N] [--hz N] [--flooders N] [--flood-burst N] [--cycles N] [--rooms N] [--members N] [--drain N] [--client raw|gameclient] [--server-pid PID] [--also-port N --also-server-pid PID ...] [--json FILE|-] [--quiet]");
         }
 
         var options = args[0] switch
@@ -110,6 +127,8 @@ internal sealed record Options
                 "--hz" => options with { Hz = double.Parse(value) },
                 "--cycles" => options with { Cycles = int.Parse(value) },
                 "--server-pid" => options with { ServerPid = int.Parse(value) },
+                "--also-port" => options with { AlsoPorts = [.. options.AlsoPorts, int.Parse(value)] },
+                "--also-server-pid" => options with { AlsoServerPids = [.. options.AlsoServerPids, int.Parse(value)] },
                 "--rooms" => options with { Rooms = int.Parse(value) },
                 "--members" => options with { Members = int.Parse(value) },
                 "--drain" => options with { Drain = TimeSpan.FromSeconds(double.Parse(value)) },

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -58,10 +59,10 @@ internal static class RoomsScenario
         var sampling = Task.Run(async () =>
         {
             await Window.DelayUntilAsync(window.From);
-            before = Sample.Take(options.ServerPid);
+            before = Sample.Take(options.ServerPids);
             counters.Phase = "measuring";
             await Window.DelayUntilAsync(window.To);
-            after = Sample.Take(options.ServerPid);
+            after = Sample.Take(options.ServerPids);
             counters.Phase = "draining";
         });
 
@@ -188,8 +189,8 @@ internal static class RoomsScenario
             var room = $"bench-{i / options.Members}";
             var name = $"r{i / options.Members}-m{i % options.Members}";
             members[i] = options.Client == "gameclient"
-                ? await GameClientMember.ConnectAsync(options, room, name, counters, ct)
-                : await RawMember.ConnectAsync(options, room, name, counters, ct);
+                ? await GameClientMember.ConnectAsync(options.ServerFor(i), room, name, counters, ct)
+                : await RawMember.ConnectAsync(options.ServerFor(i), room, name, counters, ct);
         });
         return members;
     }
@@ -281,9 +282,9 @@ internal static class RoomsScenario
     /// <summary>Everything through GameClient: each frame parsed into a JsonDocument and queued on its push channel.</summary>
     private sealed class GameClientMember(GameClient client, string room, LiveCounters counters) : Member(room, client.UserId, counters)
     {
-        public static async Task<Member> ConnectAsync(Options options, string room, string name, LiveCounters counters, CancellationToken ct)
+        public static async Task<Member> ConnectAsync(IPEndPoint server, string room, string name, LiveCounters counters, CancellationToken ct)
         {
-            var client = await GameClient.ConnectAsync(options.Server.Address.ToString(), options.Server.Port, ct);
+            var client = await GameClient.ConnectAsync(server.Address.ToString(), server.Port, ct);
             await client.HelloAsync(name, ct);
             await client.JoinAsync(room, ct);
             return new GameClientMember(client, room, counters);
@@ -331,9 +332,9 @@ internal static class RoomsScenario
     {
         private readonly string _relayPrefix = $"{{\"cmd\":\"RELAY\",\"message\":{{\"room\":{JsonSerializer.Serialize(room)},\"data\":";
 
-        public static async Task<Member> ConnectAsync(Options options, string room, string name, LiveCounters counters, CancellationToken ct)
+        public static async Task<Member> ConnectAsync(IPEndPoint server, string room, string name, LiveCounters counters, CancellationToken ct)
         {
-            var client = await LoadClient.ConnectAsync(options.Server, ct);
+            var client = await LoadClient.ConnectAsync(server, ct);
             try
             {
                 var welcome = await client.ExpectAsync(Commands.Welcome, ct);

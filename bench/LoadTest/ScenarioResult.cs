@@ -158,10 +158,12 @@ internal sealed record ServerUsage(
 /// <summary>The server's /proc numbers and this process's CPU at one moment.</summary>
 internal sealed record Sample(ServerProcessStats? Server, TimeSpan GeneratorCpu, long Timestamp)
 {
-    public static Sample Take(int? serverPid)
+    public static Sample Take(int? serverPid) => Take(serverPid is { } pid ? [pid] : []);
+
+    public static Sample Take(IReadOnlyList<int> serverPids)
     {
         using var self = Process.GetCurrentProcess();
-        return new Sample(ServerProcessStats.Read(serverPid), self.TotalProcessorTime, Stopwatch.GetTimestamp());
+        return new Sample(ServerProcessStats.Read(serverPids), self.TotalProcessorTime, Stopwatch.GetTimestamp());
     }
 
     public static double GeneratorSeconds(Sample before, Sample after) => Math.Round((after.GeneratorCpu - before.GeneratorCpu).TotalSeconds, 3);

@@ -31,5 +31,14 @@ internal sealed record ServerProcessStats(TimeSpan CpuTime, TimeSpan KernelCpuTi
             sockets);
     }
 
+    /// <summary>Several server processes (the nodes of a cluster) as one: CPU, memory and sockets added up.</summary>
+    public static ServerProcessStats? Read(IReadOnlyList<int> pids) => pids.Count switch
+    {
+        0 => null,
+        1 => Read(pids[0]),
+        _ => pids.Select(pid => Read(pid)!).Aggregate((a, b) => new ServerProcessStats(
+            a.CpuTime + b.CpuTime, a.KernelCpuTime + b.KernelCpuTime, a.RssKb + b.RssKb, a.Sockets + b.Sockets)),
+    };
+
     public static bool IsRunning(int pid) => Directory.Exists($"/proc/{pid}");
 }
