@@ -20,6 +20,7 @@ namespace ActorGameServer.Server.Actors;
 /// </summary>
 public sealed class ClientActor : UntypedActor, ISessionHost
 {
+    // Send and Relayed cross nodes (ClusterMessageSerializer); the rest never leave this node, and say so (INoSerializationVerificationNeeded), so tests that serialize every message spare them.
     /// <summary>Queue a frame for this client (pushes from other actors).</summary>
     public sealed record Send(EncodedFrame Frame);
 
@@ -35,34 +36,34 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     public sealed record Relayed(IReadOnlyList<RelayedFrame> Frames, long SentAt);
 
     /// <summary>The server is stopping: tell the client why, flush, and close.</summary>
-    public sealed record Shutdown(string Reason, TimeSpan ReconnectAfter);
+    public sealed record Shutdown(string Reason, TimeSpan ReconnectAfter) : INoSerializationVerificationNeeded;
 
     /// <summary>The room accepted this client's JOIN; <paramref name="Frame"/> is the JOINED reply.</summary>
-    public sealed record JoinedRoom(string Room, IActorRef RoomActor, EncodedFrame Frame);
+    public sealed record JoinedRoom(string Room, IActorRef RoomActor, EncodedFrame Frame) : INoSerializationVerificationNeeded;
 
     /// <summary>The JOIN was refused; <paramref name="Frame"/> is the ERROR reply.</summary>
-    public sealed record JoinRefused(string Room, EncodedFrame Frame);
+    public sealed record JoinRefused(string Room, EncodedFrame Frame) : INoSerializationVerificationNeeded;
 
     /// <summary>Why this client's connection ended, reported to the registry just before the actor stops.</summary>
-    public sealed record Disconnected(long UserId, CloseReason Reason, string Detail);
+    public sealed record Disconnected(long UserId, CloseReason Reason, string Detail) : INoSerializationVerificationNeeded;
 
     /// <summary>
     /// Close the connection if no frame completed within the idle timeout. The registry sends this
     /// one shared message to every client a few times per timeout, instead of each client keeping
     /// a timer of its own (see <see cref="ClientRegistry"/>).
     /// </summary>
-    public sealed record CheckIdle
+    public sealed record CheckIdle : INoSerializationVerificationNeeded
     {
         public static readonly CheckIdle Instance = new();
     }
 
-    private sealed class CloseTimedOut
+    private sealed class CloseTimedOut : INoSerializationVerificationNeeded
     {
         public static readonly CloseTimedOut Instance = new();
     }
 
     /// <summary>The pause the session asked for (over its rate budget) is over: read again.</summary>
-    private sealed class ResumeReading
+    private sealed class ResumeReading : INoSerializationVerificationNeeded
     {
         public static readonly ResumeReading Instance = new();
     }

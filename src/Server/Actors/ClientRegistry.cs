@@ -21,37 +21,38 @@ namespace ActorGameServer.Server.Actors;
 /// </summary>
 public sealed class ClientRegistry : UntypedActor, IWithTimers
 {
+    // Direct and NoSuchUser cross nodes (ClusterMessageSerializer); the rest never leave this node, and say so (INoSerializationVerificationNeeded), so tests that serialize every message spare them.
     /// <summary>
     /// A transport accepted a connection: admit it (answered with <see cref="Admitted"/>) or
     /// refuse it (answered with <see cref="Refused"/>; the transport tells the client why and closes).
     /// </summary>
-    public sealed record Admit(IClientConnection Connection);
+    public sealed record Admit(IClientConnection Connection) : INoSerializationVerificationNeeded;
 
-    public sealed record Admitted(IActorRef Client);
+    public sealed record Admitted(IActorRef Client) : INoSerializationVerificationNeeded;
 
-    public sealed record Refused(IClientConnection Connection, ProtocolError Error);
+    public sealed record Refused(IClientConnection Connection, ProtocolError Error) : INoSerializationVerificationNeeded;
 
     /// <summary>Asks how many clients are connected; answered with <see cref="OnlineCount"/>.</summary>
-    public sealed record GetOnlineCount
+    public sealed record GetOnlineCount : INoSerializationVerificationNeeded
     {
         public static readonly GetOnlineCount Instance = new();
     }
 
-    public sealed record OnlineCount(int Count);
+    public sealed record OnlineCount(int Count) : INoSerializationVerificationNeeded;
 
     /// <summary>
     /// Tell every client the server is stopping and close them; answered with <see cref="AllClientsClosed"/>.
     /// From then on, a newly accepted connection is told the same and closed instead of joining.
     /// </summary>
-    public sealed record CloseAll(string Reason, TimeSpan ReconnectAfter);
+    public sealed record CloseAll(string Reason, TimeSpan ReconnectAfter) : INoSerializationVerificationNeeded;
 
-    public sealed record AllClientsClosed(int Closed);
+    public sealed record AllClientsClosed(int Closed) : INoSerializationVerificationNeeded;
 
     /// <summary>
     /// This node is Up in its cluster and holds number <paramref name="NodeNumber"/>: from now on
     /// user ids are this node's (<see cref="UserIds"/>). Sent before any transport accepts players.
     /// </summary>
-    public sealed record NodeUp(int NodeNumber);
+    public sealed record NodeUp(int NodeNumber) : INoSerializationVerificationNeeded;
 
     /// <summary>
     /// DIRECT: deliver <paramref name="Data"/> from one player to another, by user id. Sent by the
@@ -68,10 +69,10 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
     public sealed record NoSuchUser(IActorRef ReplyTo, long To, RawJson? Id);
 
     /// <summary>A client actor stopped, for whatever reason (see <see cref="ClientSupervision"/>).</summary>
-    private sealed record ClientStopped(IActorRef Client);
+    private sealed record ClientStopped(IActorRef Client) : INoSerializationVerificationNeeded;
 
     /// <summary>Time to ask every client whether it went idle.</summary>
-    private sealed record SweepIdle
+    private sealed record SweepIdle : INoSerializationVerificationNeeded
     {
         public static readonly SweepIdle Instance = new();
     }

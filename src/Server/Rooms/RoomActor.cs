@@ -74,14 +74,15 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
 
     private sealed record Member(PlayerInfo Player, IActorRef Client, IActorRef LocalRoom);
 
+    // The room's own timers never leave it (INoSerializationVerificationNeeded), so tests that serialize every message spare them.
     /// <summary>Time to send the members the relayed frames the room holds.</summary>
-    private sealed class FlushRelays
+    private sealed class FlushRelays : INoSerializationVerificationNeeded
     {
         public static readonly FlushRelays Instance = new();
     }
 
     /// <summary>Some node did not answer the start-up question in time; go on without it.</summary>
-    private sealed class StopWaiting
+    private sealed class StopWaiting : INoSerializationVerificationNeeded
     {
         public static readonly StopWaiting Instance = new();
     }

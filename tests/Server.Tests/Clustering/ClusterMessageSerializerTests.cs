@@ -50,10 +50,38 @@ public sealed class ClusterMessageSerializerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Both_are_bound_to_the_server_serializer_not_a_fallback()
+    public void A_frame_for_a_client_crosses_byte_for_byte()
+    {
+        var frame = ServerFrames.Error(new ProtocolError(ErrorCode.NotInRoom, "you are not in room \"Zoë's\""), Json("9007199254740993"));
+
+        var copy = RoundTrip(new ClientActor.Send(frame));
+
+        Assert.Equal(frame.ToLengthPrefixed(), copy.Frame.ToLengthPrefixed());
+        Assert.Contains("\"id\":9007199254740993", copy.Frame.ToString());
+    }
+
+    [Fact]
+    public void A_rooms_batch_crosses_with_its_frames_in_order_and_who_relayed_each()
+    {
+        var first = ServerFrames.Relay("lobby", 1, Json("""{"x":1.50}"""));
+        var second = ServerFrames.Relay("lobby", 1L << 40, Json("\"é\""));
+
+        var copy = RoundTrip(new ClientActor.Relayed([new ClientActor.RelayedFrame(1, first, 11), new ClientActor.RelayedFrame(1L << 40, second, 12)], SentAt: 13));
+
+        Assert.Equal([1L, 1L << 40], copy.Frames.Select(f => f.From));
+        Assert.Equal([first.ToLengthPrefixed(), second.ToLengthPrefixed()], copy.Frames.Select(f => f.Frame.ToLengthPrefixed()));
+        Assert.All(copy.Frames, f => Assert.Equal(0, f.HeldAt)); // Timestamps of the sending machine stay there.
+        Assert.Equal(0, copy.SentAt);
+        Assert.Empty(RoundTrip(new ClientActor.Relayed([], 0)).Frames);
+    }
+
+    [Fact]
+    public void All_are_bound_to_the_server_serializer_not_a_fallback()
     {
         Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientRegistry.Direct(1, 2, RawJson.Null, null)));
         Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientRegistry.NoSuchUser(TestActor, 2, null)));
+        Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientActor.Send(ServerFrames.Left("lobby", null))));
+        Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientActor.Relayed([], 0)));
     }
 
     private T RoundTrip<T>(T message)
