@@ -39,7 +39,17 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     public sealed record Shutdown(string Reason, TimeSpan ReconnectAfter) : INoSerializationVerificationNeeded;
 
     /// <summary>The room accepted this client's JOIN; <paramref name="Frame"/> is the JOINED reply.</summary>
-    public sealed record JoinedRoom(string Room, IActorRef RoomActor, EncodedFrame Frame) : INoSerializationVerificationNeeded;
+    /// <param name="RoomActor">Where to send the room's requests: the room itself when it lives on this node, else the shard region.</param>
+    /// <param name="Region">The shard region, for when a room that lives here moves (<see cref="RoomMoving"/>).</param>
+    public sealed record JoinedRoom(string Room, IActorRef RoomActor, EncodedFrame Frame, IActorRef? Region = null) : INoSerializationVerificationNeeded;
+
+    /// <summary>
+    /// The room this client sends to directly (it lives on this node) is about to stop or move:
+    /// from now on its requests go through the shard region, which holds them while the room
+    /// moves. Answered with <see cref="Rooms.RoomActor.Moved"/> in any state, so the room knows
+    /// nothing more is coming straight to it.
+    /// </summary>
+    public sealed record RoomMoving(string Room) : INoSerializationVerificationNeeded;
 
     /// <summary>The JOIN was refused; <paramref name="Frame"/> is the ERROR reply.</summary>
     public sealed record JoinRefused(string Room, EncodedFrame Frame) : INoSerializationVerificationNeeded;
@@ -144,6 +154,14 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     {
         try
         {
+            if (message is RoomMoving moving)
+            {
+                // Whatever the state (a closing client sends nothing more anyway): the room waits for this.
+                _session.OnRoomMoving(moving.Room);
+                Sender.Tell(Rooms.RoomActor.Moved.Instance);
+                return true;
+            }
+
             return base.AroundReceive(receive, message);
         }
         catch (Exception e)
@@ -166,7 +184,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
                 EnqueueRelayed(relayed);
                 break;
             case JoinedRoom joined:
-                _session.OnJoined(joined.Room, joined.RoomActor, joined.Frame);
+                _session.OnJoined(joined.Room, joined.RoomActor, joined.Region, joined.Frame);
                 break;
             case JoinRefused refused:
                 _session.OnJoinRefused(refused.Room, refused.Frame);

@@ -174,7 +174,12 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
         if (_joining.Remove(added.UserId, out var member))
         {
             _members[added.UserId] = member;
-            member.Client.Tell(new ClientActor.JoinedRoom(_room, _region, added.Reply));
+            // A room on this node is sent to directly: two hops fewer per relay than through the
+            // shard region (region, shard). Lossless because the room, before it stops or moves,
+            // tells these members to switch to the region and waits until they did
+            // (RoomActor.Moving). A room on another node is always reached through the region.
+            var target = Sender.Path.Address.HasLocalScope ? Sender : _region;
+            member.Client.Tell(new ClientActor.JoinedRoom(_room, target, added.Reply, _region));
         }
     }
 

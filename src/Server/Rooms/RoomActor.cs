@@ -66,6 +66,12 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
     /// </summary>
     public sealed record MembersHere(string Room, IReadOnlyList<LocalRoom.Member> Members, IReadOnlyList<PlayerInfo> Known);
 
+    /// <summary>A member's ClientActor on this node switched to the shard region (<see cref="ClientActor.RoomMoving"/>).</summary>
+    public sealed class Moved : INoSerializationVerificationNeeded
+    {
+        public static readonly Moved Instance = new();
+    }
+
     /// <summary>Flush and stop: how the shard stops this room (passivation, hand-off). Never crosses nodes.</summary>
     public sealed class Stop : INoSerializationVerificationNeeded
     {
@@ -80,6 +86,18 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
     {
         public static readonly FlushRelays Instance = new();
     }
+
+    /// <summary>Some member on this node did not confirm the switch in time; stop anyway.</summary>
+    private sealed class StopMoving : INoSerializationVerificationNeeded
+    {
+        public static readonly StopMoving Instance = new();
+    }
+
+    /// <summary>
+    /// How long a stopping room waits for its members on this node to switch to the shard
+    /// region. They are local actors that answer at once, in any state; this bounds a bug.
+    /// </summary>
+    private static readonly TimeSpan MovingTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>Some node did not answer the start-up question in time; go on without it.</summary>
     private sealed class StopWaiting : INoSerializationVerificationNeeded
@@ -248,7 +266,7 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
 
                 break;
             case Stop:
-                Context.Stop(Self);
+                BeginStopping();
                 break;
             case StopWaiting:
                 break;
@@ -258,6 +276,61 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
         }
 
         PassivateIfEmpty(); // After a refusal, a LEAVE, a WHO or a wake-up that found nobody.
+    }
+
+    /// <summary>
+    /// The shard stops this room (it is empty, or it moves to another node). Members on this node
+    /// send their requests straight to it (<see cref="LocalRoom"/>), and what they send after it
+    /// stopped would be lost: so it first tells each of them to send through the shard region
+    /// from now on, which holds their requests for the room's next incarnation, and waits until
+    /// each confirmed. Their earlier requests are in this mailbox before their confirmation, and
+    /// are handled as usual meanwhile.
+    /// </summary>
+    private void BeginStopping()
+    {
+        var direct = _members.Values.Where(m => m.LocalRoom.Path.Address.HasLocalScope).Select(m => m.Client).ToHashSet();
+        if (direct.Count == 0)
+        {
+            Context.Stop(Self);
+            return;
+        }
+
+        foreach (var client in direct)
+        {
+            Context.Watch(client); // A client that is gone confirms nothing.
+            client.Tell(new ClientActor.RoomMoving(_room));
+        }
+
+        Timers.StartSingleTimer(nameof(StopMoving), StopMoving.Instance, MovingTimeout);
+        Become(message => Moving(message, direct));
+    }
+
+    /// <summary>Moving: waiting for this node's members to confirm they send through the region.</summary>
+    private void Moving(object message, HashSet<IActorRef> unconfirmed)
+    {
+        switch (message)
+        {
+            case Moved when unconfirmed.Remove(Sender):
+                Context.Unwatch(Sender);
+                break;
+            case Terminated terminated when unconfirmed.Remove(terminated.ActorRef):
+                break;
+            case StopMoving:
+                _log.Warning("room \"{0}\": {1} member(s) on this node did not confirm the move in {2}; stopping anyway", _room, unconfirmed.Count, MovingTimeout);
+                unconfirmed.Clear();
+                break;
+            case Stop or Moved:
+                return;
+            default:
+                OnReceive(message);
+                return;
+        }
+
+        if (unconfirmed.Count == 0)
+        {
+            SendHeld();
+            Context.Stop(Self);
+        }
     }
 
     /// <summary>A node's members, from its answer to the start-up question (or a late one).</summary>

@@ -28,6 +28,7 @@ public sealed class PlayerSession : IClientSession
     // idle connection").
     private Dictionary<string, IActorRef?>? _rooms;
     private Dictionary<string, Queue<Envelope>>? _waitingForJoin;
+    private IActorRef? _roomRegion; // The rooms' shard region, known from the first JOINED.
 
     // When the last whole frame arrived, in Stopwatch ticks; the idle timeout counts from here.
     private long _lastFrameTicks;
@@ -86,12 +87,26 @@ public sealed class PlayerSession : IClientSession
         }
     }
 
-    /// <summary>The room accepted this player's JOIN; <paramref name="reply"/> is the JOINED frame.</summary>
-    public void OnJoined(string room, IActorRef roomActor, EncodedFrame reply)
+    /// <summary>
+    /// The room accepted this player's JOIN; <paramref name="reply"/> is the JOINED frame. Its
+    /// requests go to <paramref name="roomActor"/> (the room, if it lives on this node, else the
+    /// shard region) until the room says it moves (<see cref="OnRoomMoving"/>).
+    /// </summary>
+    public void OnJoined(string room, IActorRef roomActor, IActorRef? region, EncodedFrame reply)
     {
         Rooms[room] = roomActor;
+        _roomRegion ??= region;
         Send(reply);
         DispatchWaitingFor(room);
+    }
+
+    /// <summary>A room on this node is about to stop or move: its requests go through the shard region from now on.</summary>
+    public void OnRoomMoving(string room)
+    {
+        if (_roomRegion is not null && _rooms is not null && _rooms.TryGetValue(room, out var target) && target is not null)
+        {
+            _rooms[room] = _roomRegion;
+        }
     }
 
     /// <summary>The room refused this player's JOIN; <paramref name="reply"/> is the ERROR frame.</summary>

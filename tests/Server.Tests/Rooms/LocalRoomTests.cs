@@ -36,7 +36,7 @@ public sealed class LocalRoomTests(ITestOutputHelper output) : Akka.TestKit.Xuni
     }
 
     [Fact]
-    public void An_accepted_join_tells_the_client_joined_with_the_region_as_its_way_to_the_room()
+    public void An_accepted_join_from_a_room_on_this_node_tells_the_client_to_send_to_the_room_itself_and_names_the_region_for_when_it_moves()
     {
         var local = Start();
         var ada = Join(local, 1, "Ada");
@@ -46,7 +46,8 @@ public sealed class LocalRoomTests(ITestOutputHelper output) : Akka.TestKit.Xuni
 
         var joined = ada.ExpectMsg<ClientActor.JoinedRoom>();
         Assert.Equal(Room, joined.Room);
-        Assert.Equal(local.Region.Ref, joined.RoomActor);
+        Assert.Equal(local.RoomActor.Ref, joined.RoomActor); // On this node: two hops fewer than through the region.
+        Assert.Equal(local.Region.Ref, joined.Region);
         var frame = RoomFrames.Decode(joined.Frame);
         Assert.Equal("JOINED", (string?)frame["cmd"]);
         Assert.Equal(7, (int)frame["id"]!);

@@ -446,18 +446,42 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
     }
 
     [Fact]
-    public void Stop_sends_the_relays_the_room_holds_before_it_stops()
+    public void Before_it_stops_the_room_has_its_members_on_this_node_send_through_the_region_and_handles_what_they_sent_it_directly()
     {
         var room = Start(flushInterval: TimeSpan.FromSeconds(1));
-        Join(room, room.A, 2, "Bo");
+        var bo = Join(room, room.A, 2, "Bo");
         room.Actor.Tell(new RoomActor.Relay(Room, 1, Raw("\"first\""), null), room.First.Client.Ref);
         Assert.Equal([(1L, "\"first\"")], Relayed(room.A.LocalRoom));
         room.Actor.Tell(new RoomActor.Relay(Room, 1, Raw("\"held\""), null), room.First.Client.Ref);
         Watch(room.Actor);
 
-        room.Actor.Tell(RoomActor.Stop.Instance); // A hand-off, well within the interval.
+        room.Actor.Tell(RoomActor.Stop.Instance); // A hand-off, well within the flush interval.
 
+        // Members here send to the room directly; each is told to switch to the region first.
+        Assert.Equal(Room, room.First.Client.ExpectMsg<ClientActor.RoomMoving>().Room);
+        Assert.Equal(Room, bo.Client.ExpectMsg<ClientActor.RoomMoving>().Room);
+        room.Actor.Tell(new RoomActor.Relay(Room, 2, Raw("\"sent before switching\""), null), bo.Client.Ref);
+        room.Actor.Tell(RoomActor.Moved.Instance, room.First.Client.Ref);
+        room.Actor.Tell(RoomActor.Moved.Instance, bo.Client.Ref);
+
+        // What the room held goes out at once, and what they sent before they switched before it stops.
         Assert.Equal([(1L, "\"held\"")], Relayed(room.A.LocalRoom));
+        Assert.Equal([(2L, "\"sent before switching\"")], Relayed(room.A.LocalRoom));
+        ExpectTerminated(room.Actor);
+    }
+
+    [Fact]
+    public void A_stopping_room_does_not_wait_for_a_member_whose_client_is_gone()
+    {
+        var room = Start();
+        var bo = Join(room, room.A, 2, "Bo");
+        Watch(room.Actor);
+        Sys.Stop(bo.Client.Ref); // Bo's connection ended; the LocalRoom's Leave for him has not arrived yet.
+
+        room.Actor.Tell(RoomActor.Stop.Instance);
+        room.First.Client.ExpectMsg<ClientActor.RoomMoving>();
+        room.Actor.Tell(RoomActor.Moved.Instance, room.First.Client.Ref);
+
         ExpectTerminated(room.Actor);
     }
 
