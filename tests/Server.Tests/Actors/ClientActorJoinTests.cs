@@ -49,6 +49,29 @@ public sealed class ClientActorJoinTests(ITestOutputHelper output) : Akka.TestKi
     }
 
     [Fact]
+    public void A_room_on_this_node_that_moves_is_told_when_the_client_switched_and_gets_nothing_directly_after()
+    {
+        var (connection, client, directory) = Start();
+        Receive(client, connection, """{"cmd":"JOIN","message":{"room":"lobby"}}""");
+        directory.ExpectMsg<RoomDirectory.Join>();
+        var room = CreateTestProbe();
+        var region = CreateTestProbe();
+        client.Tell(new ClientActor.JoinedRoom("lobby", room.Ref, ServerFrames.Joined("lobby", [Player], null), region.Ref));
+        Receive(client, connection, """{"cmd":"RELAY","message":{"room":"lobby","data":1}}""");
+        Assert.Equal("1", room.ExpectMsg<RoomActor.Relay>().Data.ToString());
+
+        client.Tell(new ClientActor.RoomMoving("lobby"), room.Ref);
+        room.ExpectMsg<RoomActor.Moved>();
+        Receive(client, connection, """{"cmd":"RELAY","message":{"room":"lobby","data":2}}""");
+        Receive(client, connection, """{"cmd":"WHO","message":{"room":"lobby"}}""");
+
+        // Through the region from now on, which holds them for the room's next incarnation.
+        Assert.Equal("2", region.ExpectMsg<RoomActor.Relay>().Data.ToString());
+        Assert.Equal("lobby", region.ExpectMsg<RoomActor.Who>().Room);
+        room.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
     public void Join_leave_join_while_the_first_join_is_pending_runs_in_the_order_sent_without_errors()
     {
         var (connection, client, directory) = Start();

@@ -105,6 +105,72 @@ public sealed class ShardedRoomsTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Rooms_that_move_to_a_node_that_joins_lose_none_of_their_members_relays()
+    {
+        // Sharding evens out shards between nodes every rebalance-interval (10 s by default).
+        const string Rebalancing = "akka.cluster.sharding.rebalance-interval = 1s";
+        await using var cluster = await TestCluster.StartAsync(1, Rebalancing);
+        var rooms = Enumerable.Range(0, 8).Select(i => $"moving-{i}").ToArray();
+        var senders = new List<GameClient>();
+        var receivers = new List<GameClient>();
+        try
+        {
+            foreach (var room in rooms)
+            {
+                senders.Add(await cluster[0].ConnectPlayerAsync());
+                receivers.Add(await cluster[0].ConnectPlayerAsync());
+                await JoinAllAsync(room, senders[^1], receivers[^1]);
+            }
+
+            // Each sender relays without pause, straight to its room on its own node, while a
+            // second node joins and rooms move to it.
+            using var stopRelaying = new CancellationTokenSource();
+            var relaying = rooms.Select((room, i) => RelayUntilAsync(senders[i], room, stopRelaying.Token)).ToArray();
+            await cluster.AddNodeAsync(Rebalancing);
+            var moved = await WaitForAnyRoomOnAsync(cluster, rooms, node: 1);
+            output.WriteLine($"{moved} moved to the new node");
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await stopRelaying.CancelAsync();
+            var sent = await Task.WhenAll(relaying);
+
+            for (var i = 0; i < rooms.Length; i++)
+            {
+                var frames = await ReadThroughRelayAsync(receivers[i], senders[i].UserId, sent[i] - 1);
+                Assert.Equal(Enumerable.Range(0, sent[i]), RelaysFrom(frames, senders[i].UserId));
+            }
+
+            output.WriteLine($"{sent.Sum()} relays, none lost or reordered");
+        }
+        finally
+        {
+            foreach (var player in senders.Concat(receivers))
+            {
+                await player.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Waits until one of <paramref name="rooms"/> lives on node <paramref name="node"/>; returns it.</summary>
+    private static async Task<string> WaitForAnyRoomOnAsync(TestCluster cluster, string[] rooms, int node)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var room in rooms)
+            {
+                if (await cluster.HostOfAsync(room) == node)
+                {
+                    return room;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"no room moved to node {node + 1} within 60 s");
+    }
+
+    [Fact]
     public async Task When_a_node_crashes_the_others_hear_its_players_left_and_their_rooms_come_back()
     {
         await using var cluster = await TestCluster.StartAsync(3, TestCluster.Crashable);

@@ -65,6 +65,23 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Starts one more node, seeded with the first, and waits until every node sees it Up.</summary>
+    public async Task<TestServer> AddNodeAsync(string extraHocon = "")
+    {
+        var node = await TestServer.StartAsync($$"""
+            game-server.cluster.seed-nodes = ["127.0.0.1:{{Address(_nodes[0]).Port}}"]
+            {{extraHocon}}
+            """);
+        _nodes.Add(node);
+        var addresses = _nodes.Select(Address).ToArray();
+        foreach (var each in _nodes)
+        {
+            await ClusterView.WaitForUpMembersAsync(each.Host.System, addresses);
+        }
+
+        return node;
+    }
+
     public static Address Address(TestServer node) => Akka.Cluster.Cluster.Get(node.Host.System).SelfAddress;
 
     /// <summary>The index of the node whose shard region holds <paramref name="room"/>'s actor now, or -1.</summary>
