@@ -39,17 +39,19 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     public sealed record Shutdown(string Reason, TimeSpan ReconnectAfter) : INoSerializationVerificationNeeded;
 
     /// <summary>The room accepted this client's JOIN; <paramref name="Frame"/> is the JOINED reply.</summary>
-    /// <param name="RoomActor">Where to send the room's requests: the room itself when it lives on this node, else the shard region.</param>
-    /// <param name="Region">The shard region, for when a room that lives here moves (<see cref="RoomMoving"/>).</param>
-    public sealed record JoinedRoom(string Room, IActorRef RoomActor, EncodedFrame Frame, IActorRef? Region = null) : INoSerializationVerificationNeeded;
+    /// <param name="RoomActor">The room's actor, on whichever node it lives: the member's requests go straight to it.</param>
+    public sealed record JoinedRoom(string Room, IActorRef RoomActor, EncodedFrame Frame) : INoSerializationVerificationNeeded;
 
     /// <summary>
-    /// The room this client sends to directly (it lives on this node) is about to stop or move:
-    /// from now on its requests go through the shard region, which holds them while the room
-    /// moves. Answered with <see cref="Rooms.RoomActor.Moved"/> in any state, so the room knows
-    /// nothing more is coming straight to it.
+    /// The room is about to stop or move: hold its requests (nothing more may go to this actor
+    /// of it) until its next incarnation says where it is (<see cref="RoomHere"/>). Answered with
+    /// <see cref="Rooms.RoomActor.Moved"/> in any state, so the room knows nothing more is coming
+    /// to it from this client. Crosses nodes.
     /// </summary>
-    public sealed record RoomMoving(string Room) : INoSerializationVerificationNeeded;
+    public sealed record RoomMoving(string Room);
+
+    /// <summary>The room (a new incarnation, after a move or its node's crash) is this actor now; send it what was held. Crosses nodes.</summary>
+    public sealed record RoomHere(string Room, IActorRef RoomActor);
 
     /// <summary>The JOIN was refused; <paramref name="Frame"/> is the ERROR reply.</summary>
     public sealed record JoinRefused(string Room, EncodedFrame Frame) : INoSerializationVerificationNeeded;
@@ -184,7 +186,10 @@ public sealed class ClientActor : UntypedActor, ISessionHost
                 EnqueueRelayed(relayed);
                 break;
             case JoinedRoom joined:
-                _session.OnJoined(joined.Room, joined.RoomActor, joined.Region, joined.Frame);
+                _session.OnJoined(joined.Room, joined.RoomActor, joined.Frame);
+                break;
+            case RoomHere here:
+                _session.OnRoomHere(here.Room, here.RoomActor);
                 break;
             case JoinRefused refused:
                 _session.OnJoinRefused(refused.Room, refused.Frame);
@@ -272,7 +277,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     /// states drop it. One list for all of them, so a new message is not forgotten in one.
     /// </summary>
     private static bool OnlyWhileOpen(object message) =>
-        message is Send or Relayed or JoinedRoom or JoinRefused or Shutdown or CheckIdle or ResumeReading;
+        message is Send or Relayed or JoinedRoom or JoinRefused or RoomHere or Shutdown or CheckIdle or ResumeReading;
 
     /// <summary>Handles what the transport reported, the same in every state; returns what it was.</summary>
     private ConnectionEvent OnConnectionEvent(object message)

@@ -23,6 +23,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem actorSystem) : 
     private const string NoSuchUserManifest = "N";
     private const string SendManifest = "S";
     private const string RelayedManifest = "R";
+    private const string RoomMovingManifest = "M";
+    private const string RoomHereManifest = "H";
 
     // Unique among the system's serializers; Akka reserves 0-40.
     public override int Identifier => 9300;
@@ -33,6 +35,8 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem actorSystem) : 
         ClientRegistry.NoSuchUser => NoSuchUserManifest,
         ClientActor.Send => SendManifest,
         ClientActor.Relayed => RelayedManifest,
+        ClientActor.RoomMoving => RoomMovingManifest,
+        ClientActor.RoomHere => RoomHereManifest,
         _ => throw new ArgumentException($"{nameof(ClusterMessageSerializer)} cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -66,6 +70,13 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem actorSystem) : 
                 }
 
                 break;
+            case ClientActor.RoomMoving moving:
+                WriteString(output, 1, moving.Room);
+                break;
+            case ClientActor.RoomHere here:
+                WriteString(output, 1, here.Room);
+                WriteRef(output, 2, here.RoomActor);
+                break;
             default:
                 throw new ArgumentException($"{nameof(ClusterMessageSerializer)} cannot serialize {obj.GetType()}", nameof(obj));
         }
@@ -77,6 +88,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem actorSystem) : 
         NoSuchUserManifest => ReadNoSuchUser(bytes),
         SendManifest => ReadSend(bytes),
         RelayedManifest => ReadRelayed(bytes),
+        RoomMovingManifest or RoomHereManifest => ReadRoomChange(bytes, manifest),
         _ => throw new SerializationException($"unknown manifest {manifest} for {nameof(ClusterMessageSerializer)}"),
     };
 
@@ -130,6 +142,29 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem actorSystem) : 
             }
         });
         return new ClientRegistry.NoSuchUser(Required(replyTo, "NoSuchUser", "a reply_to"), to, id);
+    }
+
+    private object ReadRoomChange(byte[] bytes, string manifest)
+    {
+        var room = "";
+        IActorRef? roomActor = null;
+        Read(bytes, (number, input) =>
+        {
+            switch (number)
+            {
+                case 1:
+                    room = input.ReadString();
+                    return true;
+                case 2:
+                    roomActor = ReadRef(input, system);
+                    return true;
+                default:
+                    return false;
+            }
+        });
+        return manifest == RoomMovingManifest
+            ? new ClientActor.RoomMoving(room)
+            : new ClientActor.RoomHere(room, Required(roomActor, "RoomHere", "a room actor"));
     }
 
     private static ClientActor.Send ReadSend(byte[] bytes)

@@ -164,7 +164,11 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
 
     private void OnAdded(Added added)
     {
-        WatchRoom(Sender);
+        if (_roomActor is null)
+        {
+            WatchRoom(Sender);
+        }
+
         _everyone.Clear();
         foreach (var player in added.Players)
         {
@@ -174,12 +178,17 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
         if (_joining.Remove(added.UserId, out var member))
         {
             _members[added.UserId] = member;
-            // A room on this node is sent to directly: two hops fewer per relay than through the
-            // shard region (region, shard). Lossless because the room, before it stops or moves,
-            // tells these members to switch to the region and waits until they did
-            // (RoomActor.Moving). A room on another node is always reached through the region.
-            var target = Sender.Path.Address.HasLocalScope ? Sender : _region;
-            member.Client.Tell(new ClientActor.JoinedRoom(_room, target, added.Reply, _region));
+            // Requests go straight to the room, on whichever node: one hop to it, never through
+            // the shard regions, which may drop what reaches a room's old node in a hand-off.
+            // Before the room stops or moves it tells its members to hold their requests
+            // (RoomActor.Moving), and its next incarnation tells them where it is.
+            member.Client.Tell(new ClientActor.JoinedRoom(_room, Sender, added.Reply));
+            if (_roomActor is not null && !Sender.Equals(_roomActor))
+            {
+                // Accepted by an incarnation that has since stopped, after the next one asked
+                // who is here: it learns of the member now.
+                _roomActor.Tell(new RoomActor.MembersHere(_room, [member], [.. _everyone.Values]));
+            }
         }
     }
 

@@ -66,8 +66,8 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
     /// </summary>
     public sealed record MembersHere(string Room, IReadOnlyList<LocalRoom.Member> Members, IReadOnlyList<PlayerInfo> Known);
 
-    /// <summary>A member's ClientActor on this node switched to the shard region (<see cref="ClientActor.RoomMoving"/>).</summary>
-    public sealed class Moved : INoSerializationVerificationNeeded
+    /// <summary>A member's ClientActor holds its requests from now on (<see cref="ClientActor.RoomMoving"/>). Crosses nodes.</summary>
+    public sealed class Moved
     {
         public static readonly Moved Instance = new();
     }
@@ -87,17 +87,18 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
         public static readonly FlushRelays Instance = new();
     }
 
-    /// <summary>Some member on this node did not confirm the switch in time; stop anyway.</summary>
+    /// <summary>Some member did not confirm in time (its node may be unreachable); stop anyway.</summary>
     private sealed class StopMoving : INoSerializationVerificationNeeded
     {
         public static readonly StopMoving Instance = new();
     }
 
     /// <summary>
-    /// How long a stopping room waits for its members on this node to switch to the shard
-    /// region. They are local actors that answer at once, in any state; this bounds a bug.
+    /// How long a stopping room waits for its members to confirm they hold their requests. A
+    /// ClientActor answers at once, in any state; this bounds a member on a node that stopped
+    /// answering (it would be downed soon anyway).
     /// </summary>
-    private static readonly TimeSpan MovingTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan MovingTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Some node did not answer the start-up question in time; go on without it.</summary>
     private sealed class StopWaiting : INoSerializationVerificationNeeded
@@ -279,34 +280,41 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
     }
 
     /// <summary>
-    /// The shard stops this room (it is empty, or it moves to another node). Members on this node
-    /// send their requests straight to it (<see cref="LocalRoom"/>), and what they send after it
-    /// stopped would be lost: so it first tells each of them to send through the shard region
-    /// from now on, which holds their requests for the room's next incarnation, and waits until
-    /// each confirmed. Their earlier requests are in this mailbox before their confirmation, and
-    /// are handled as usual meanwhile.
+    /// The shard stops this room (it is empty, or it moves to another node). Members send their
+    /// requests straight to this actor, and what reached it after it stopped would be lost: so it
+    /// first tells each member to hold its requests for the next incarnation, and waits until each
+    /// confirmed. Their earlier requests are in this mailbox before their confirmation, and are
+    /// handled as usual meanwhile. The next incarnation tells them where it is (<see cref="Adopt"/>).
     /// </summary>
     private void BeginStopping()
     {
-        var direct = _members.Values.Where(m => m.LocalRoom.Path.Address.HasLocalScope).Select(m => m.Client).ToHashSet();
-        if (direct.Count == 0)
+        var unconfirmed = new HashSet<IActorRef>();
+        var told = new HashSet<IActorRef>();
+        TellMembersToHold(told, unconfirmed);
+        if (unconfirmed.Count == 0)
         {
             Context.Stop(Self);
             return;
         }
 
-        foreach (var client in direct)
-        {
-            Context.Watch(client); // A client that is gone confirms nothing.
-            client.Tell(new ClientActor.RoomMoving(_room));
-        }
-
         Timers.StartSingleTimer(nameof(StopMoving), StopMoving.Instance, MovingTimeout);
-        Become(message => Moving(message, direct));
+        Become(message => Moving(message, told, unconfirmed));
     }
 
-    /// <summary>Moving: waiting for this node's members to confirm they send through the region.</summary>
-    private void Moving(object message, HashSet<IActorRef> unconfirmed)
+    /// <summary>Tells each member not told yet to hold its requests, and waits for it.</summary>
+    private void TellMembersToHold(HashSet<IActorRef> told, HashSet<IActorRef> unconfirmed)
+    {
+        foreach (var member in _members.Values.Where(m => !told.Contains(m.Client)))
+        {
+            told.Add(member.Client);
+            unconfirmed.Add(member.Client);
+            Context.Watch(member.Client); // A client that is gone (or whose node is) confirms nothing.
+            member.Client.Tell(new ClientActor.RoomMoving(_room));
+        }
+    }
+
+    /// <summary>Moving: waiting for the members to confirm they hold their requests.</summary>
+    private void Moving(object message, HashSet<IActorRef> told, HashSet<IActorRef> unconfirmed)
     {
         switch (message)
         {
@@ -323,6 +331,7 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
                 return;
             default:
                 OnReceive(message);
+                TellMembersToHold(told, unconfirmed); // A JOIN that was already in the mailbox.
                 return;
         }
 
@@ -349,6 +358,7 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
             }
 
             Add(new Member(member.Player, member.Client, Sender));
+            member.Client.Tell(new ClientActor.RoomHere(_room, Self)); // It may hold requests for the room since its last incarnation stopped.
         }
 
         if (announce)

@@ -29,6 +29,7 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
     private const string PresenceJoinedManifest = "LJ";
     private const string PresenceLeftManifest = "LL";
     private const string ReplyManifest = "LY";
+    private const string MovedManifest = "RO";
 
     // Unique among the system's serializers; Akka reserves 0-40.
     public override int Identifier => 9301;
@@ -48,6 +49,7 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
         LocalRoom.PresenceJoined => PresenceJoinedManifest,
         LocalRoom.PresenceLeft => PresenceLeftManifest,
         LocalRoom.Reply => ReplyManifest,
+        RoomActor.Moved => MovedManifest,
         _ => throw new ArgumentException($"{nameof(RoomMessageSerializer)} cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -127,6 +129,8 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
                 WriteInt64(output, 1, left.UserId);
                 WriteFrame(output, 2, left.Frame);
                 break;
+            case RoomActor.Moved:
+                break; // Nothing but its type.
             case LocalRoom.Reply reply:
                 WriteInt64(output, 1, reply.UserId);
                 WriteFrame(output, 2, reply.Frame);
@@ -154,6 +158,7 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
             RemovedManifest => new LocalRoom.Removed(m.Number, m.Frame),
             PresenceJoinedManifest => new LocalRoom.PresenceJoined(Required(m.Player, "PresenceJoined", "a player"), Required(m.Frame, "PresenceJoined", "a frame")),
             PresenceLeftManifest => new LocalRoom.PresenceLeft(m.Number, Required(m.Frame, "PresenceLeft", "a frame")),
+            MovedManifest => RoomActor.Moved.Instance,
             ReplyManifest => new LocalRoom.Reply(m.Number, Required(m.Frame, "Reply", "a frame")),
             _ => throw new SerializationException($"unknown manifest {manifest} for {nameof(RoomMessageSerializer)}"),
         };

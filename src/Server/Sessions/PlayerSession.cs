@@ -28,7 +28,8 @@ public sealed class PlayerSession : IClientSession
     // idle connection").
     private Dictionary<string, IActorRef?>? _rooms;
     private Dictionary<string, Queue<Envelope>>? _waitingForJoin;
-    private IActorRef? _roomRegion; // The rooms' shard region, known from the first JOINED.
+    // Rooms that said they move before their JOINED arrived, with their next incarnation once known.
+    private Dictionary<string, IActorRef?>? _movedWhileJoining;
 
     // When the last whole frame arrived, in Stopwatch ticks; the idle timeout counts from here.
     private long _lastFrameTicks;
@@ -89,30 +90,72 @@ public sealed class PlayerSession : IClientSession
 
     /// <summary>
     /// The room accepted this player's JOIN; <paramref name="reply"/> is the JOINED frame. Its
-    /// requests go to <paramref name="roomActor"/> (the room, if it lives on this node, else the
-    /// shard region) until the room says it moves (<see cref="OnRoomMoving"/>).
+    /// requests go straight to <paramref name="roomActor"/>, wherever it lives, until the room
+    /// says it moves (<see cref="OnRoomMoving"/>).
     /// </summary>
-    public void OnJoined(string room, IActorRef roomActor, IActorRef? region, EncodedFrame reply)
+    public void OnJoined(string room, IActorRef roomActor, EncodedFrame reply)
     {
-        Rooms[room] = roomActor;
-        _roomRegion ??= region;
         Send(reply);
+        if (_movedWhileJoining is not null && _movedWhileJoining.Remove(room, out var next))
+        {
+            if (next is null)
+            {
+                return; // That incarnation is stopping: requests keep waiting for the next (OnRoomHere).
+            }
+
+            roomActor = next;
+        }
+
+        Rooms[room] = roomActor;
         DispatchWaitingFor(room);
     }
 
-    /// <summary>A room on this node is about to stop or move: its requests go through the shard region from now on.</summary>
+    /// <summary>
+    /// The room is about to stop or move: its requests wait here, in order, as while joining,
+    /// until its next incarnation says where it is. (Through the shard region instead, a request
+    /// could be dropped: Akka's regions drop what reaches the old node during a hand-off.)
+    /// </summary>
     public void OnRoomMoving(string room)
     {
-        if (_roomRegion is not null && _rooms is not null && _rooms.TryGetValue(room, out var target) && target is not null)
+        if (_rooms is null || !_rooms.TryGetValue(room, out var target))
         {
-            _rooms[room] = _roomRegion;
+            return; // Left it meanwhile.
         }
+
+        if (target is null)
+        {
+            // Its JOINED (through the LocalRoom) is still on the way, with the old incarnation.
+            (_movedWhileJoining ??= new(StringComparer.Ordinal))[room] = null;
+        }
+        else
+        {
+            _rooms[room] = null;
+        }
+    }
+
+    /// <summary>The room's new incarnation: what waited goes to it, in order.</summary>
+    public void OnRoomHere(string room, IActorRef roomActor)
+    {
+        if (_rooms is null || !_rooms.ContainsKey(room))
+        {
+            return; // Left it meanwhile.
+        }
+
+        if (_movedWhileJoining?.ContainsKey(room) == true)
+        {
+            _movedWhileJoining[room] = roomActor; // Applied when JOINED arrives.
+            return;
+        }
+
+        _rooms[room] = roomActor;
+        DispatchWaitingFor(room);
     }
 
     /// <summary>The room refused this player's JOIN; <paramref name="reply"/> is the ERROR frame.</summary>
     public void OnJoinRefused(string room, EncodedFrame reply)
     {
         _rooms?.Remove(room);
+        _movedWhileJoining?.Remove(room);
         Send(reply);
         DispatchWaitingFor(room);
     }

@@ -49,14 +49,13 @@ public sealed class ClientActorJoinTests(ITestOutputHelper output) : Akka.TestKi
     }
 
     [Fact]
-    public void A_room_on_this_node_that_moves_is_told_when_the_client_switched_and_gets_nothing_directly_after()
+    public void While_its_room_moves_a_client_holds_the_rooms_requests_in_order_and_sends_them_to_the_next_incarnation()
     {
         var (connection, client, directory) = Start();
         Receive(client, connection, """{"cmd":"JOIN","message":{"room":"lobby"}}""");
         directory.ExpectMsg<RoomDirectory.Join>();
         var room = CreateTestProbe();
-        var region = CreateTestProbe();
-        client.Tell(new ClientActor.JoinedRoom("lobby", room.Ref, ServerFrames.Joined("lobby", [Player], null), region.Ref));
+        client.Tell(new ClientActor.JoinedRoom("lobby", room.Ref, ServerFrames.Joined("lobby", [Player], null)));
         Receive(client, connection, """{"cmd":"RELAY","message":{"room":"lobby","data":1}}""");
         Assert.Equal("1", room.ExpectMsg<RoomActor.Relay>().Data.ToString());
 
@@ -64,10 +63,33 @@ public sealed class ClientActorJoinTests(ITestOutputHelper output) : Akka.TestKi
         room.ExpectMsg<RoomActor.Moved>();
         Receive(client, connection, """{"cmd":"RELAY","message":{"room":"lobby","data":2}}""");
         Receive(client, connection, """{"cmd":"WHO","message":{"room":"lobby"}}""");
+        var next = CreateTestProbe();
+        client.Tell(new ClientActor.RoomHere("lobby", next.Ref));
 
-        // Through the region from now on, which holds them for the room's next incarnation.
-        Assert.Equal("2", region.ExpectMsg<RoomActor.Relay>().Data.ToString());
-        Assert.Equal("lobby", region.ExpectMsg<RoomActor.Who>().Room);
+        Assert.Equal("2", next.ExpectMsg<RoomActor.Relay>().Data.ToString());
+        Assert.Equal("lobby", next.ExpectMsg<RoomActor.Who>().Room);
+        Receive(client, connection, """{"cmd":"RELAY","message":{"room":"lobby","data":3}}""");
+        Assert.Equal("3", next.ExpectMsg<RoomActor.Relay>().Data.ToString());
+        room.ExpectNoMsg(TimeSpan.FromMilliseconds(100)); // Nothing more to the stopped incarnation.
+    }
+
+    [Fact]
+    public void A_room_that_says_it_moves_before_its_JOINED_arrives_gets_nothing_until_its_next_incarnation_says_where_it_is()
+    {
+        var (connection, client, directory) = Start();
+        Receive(client, connection, """{"cmd":"JOIN","message":{"room":"lobby"}}""");
+        directory.ExpectMsg<RoomDirectory.Join>();
+        var room = CreateTestProbe();
+
+        // The room tells its members directly; JOINED comes through their LocalRoom, later.
+        client.Tell(new ClientActor.RoomMoving("lobby"), room.Ref);
+        room.ExpectMsg<RoomActor.Moved>();
+        client.Tell(new ClientActor.JoinedRoom("lobby", room.Ref, ServerFrames.Joined("lobby", [Player], null)));
+        Receive(client, connection, """{"cmd":"RELAY","message":{"room":"lobby","data":1}}""");
+        var next = CreateTestProbe();
+        client.Tell(new ClientActor.RoomHere("lobby", next.Ref));
+
+        Assert.Equal("1", next.ExpectMsg<RoomActor.Relay>().Data.ToString());
         room.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 

@@ -234,8 +234,12 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
     /// </summary>
     private static async Task<string> RoomLivingOnAsync(ServerCluster cluster, GameClient scout, Func<int, bool> wanted)
     {
-        for (var i = 0; i < 100; i++)
+        // A node's shard region registers with the coordinator a little after the node is Up, and
+        // gets shards only from then on: so tries go on for a while, not for a number of rooms.
+        var deadline = DateTime.UtcNow + ServerCluster.Timeout;
+        while (DateTime.UtcNow < deadline)
         {
+            await Task.Delay(20); // Join and leave twice per try: well inside the scout's rate limit.
             var room = $"room-{Guid.NewGuid():N}"[..12];
             await scout.JoinAsync(room).WaitAsync(ServerCluster.Timeout);
             var host = await cluster.HostOfAsync(room);
@@ -246,7 +250,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
             }
         }
 
-        throw new InvalidOperationException("no room landed on the wanted node in 100 tries");
+        throw new InvalidOperationException($"no room landed on the wanted node within {ServerCluster.Timeout}");
     }
 
     private static Regex UnreachableLine(ServerCluster cluster, int node) => new($@"cluster member {Regex.Escape(cluster.ClusterAddress(node))} is unreachable");

@@ -50,6 +50,10 @@ public sealed class ShardedRoomsTests(ITestOutputHelper output)
             await WaitForListingAsync(player, """{"rooms":[{"members":3,"room":"arena"}]}""");
         }
 
+        // DIRECT between players on different nodes, alongside the rooms.
+        Assert.Equal(ada.UserId, (await Directs.DirectUntilDeliveredAsync(ada, cy)).Message.GetProperty("from").GetInt64());
+        Assert.Equal(cy.UserId, (await Directs.DirectUntilDeliveredAsync(cy, bo)).Message.GetProperty("from").GetInt64());
+
         // A player on another node leaving is seen by all.
         await bo.LeaveAsync("arena").Soon();
         Assert.Equal(bo.UserId, LeftUserId(await ada.NextAsync()));
@@ -218,19 +222,31 @@ public sealed class ShardedRoomsTests(ITestOutputHelper output)
     /// </summary>
     private static async Task<(string Room, int Host)> RoomLivingOnAsync(TestCluster cluster, Func<int, bool> wanted)
     {
-        await using var scout = await cluster[0].ConnectPlayerAsync();
-        for (var i = 0; i < 200; i++)
+        // A node's shard region registers with the coordinator a little after the node is Up, and
+        // gets shards only from then on: so tries go on for a while, not for a number of rooms.
+        var scout = await cluster[0].ConnectPlayerAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        for (var i = 0; DateTime.UtcNow < deadline; i++)
         {
+            if (i % 50 == 49)
+            {
+                // A new scout now and then: one that joins and leaves this fast is over its rate limit.
+                await scout.DisposeAsync();
+                scout = await cluster[0].ConnectPlayerAsync();
+            }
+
             var room = $"room-{i}";
             await scout.JoinAsync(room).Soon();
             var host = await cluster.HostOfAsync(room);
             await scout.LeaveAsync(room).Soon();
             if (wanted(host))
             {
+                await scout.DisposeAsync();
                 return (room, host);
             }
         }
 
-        throw new InvalidOperationException("no room landed on the wanted node in 200 tries");
+        await scout.DisposeAsync();
+        throw new InvalidOperationException("no room landed on the wanted node within 60 s");
     }
 }

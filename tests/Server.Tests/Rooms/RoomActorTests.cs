@@ -471,6 +471,23 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
     }
 
     [Fact]
+    public void A_member_who_joins_while_the_room_is_stopping_is_told_to_move_too()
+    {
+        var room = Start();
+        Watch(room.Actor);
+        room.Actor.Tell(RoomActor.Stop.Instance);
+        room.First.Client.ExpectMsg<ClientActor.RoomMoving>();
+
+        var bo = CreateTestProbe(); // Bo's JOIN was already in the room's mailbox.
+        room.Actor.Tell(new RoomActor.Join(Room, new PlayerInfo(2, "Bo"), bo.Ref, null), room.A.LocalRoom.Ref);
+        room.Actor.Tell(RoomActor.Moved.Instance, room.First.Client.Ref);
+        bo.ExpectMsg<ClientActor.RoomMoving>();
+        room.Actor.Tell(RoomActor.Moved.Instance, bo.Ref);
+
+        ExpectTerminated(room.Actor);
+    }
+
+    [Fact]
     public void A_stopping_room_does_not_wait_for_a_member_whose_client_is_gone()
     {
         var room = Start();

@@ -82,7 +82,7 @@ public sealed class PlayerSessionTests(ITestOutputHelper output) : Akka.TestKit.
         session.OnFrame(Frame("""{"cmd":"JOIN","message":{"room":"lobby"}}"""));
         var join = directory.ExpectMsg<RoomDirectory.Join>();
         Assert.Equal(new PlayerInfo(7, "Ada"), join.Player);
-        session.OnJoined("lobby", CreateTestProbe().Ref, region: null, ServerFrames.Joined("lobby", [join.Player], null));
+        session.OnJoined("lobby", CreateTestProbe().Ref, ServerFrames.Joined("lobby", [join.Player], null));
         host.Next("JOINED");
 
         session.OnFrame(Frame("""{"cmd":"HELLO","message":{"name":"Eve"},"id":2}"""));
@@ -103,7 +103,7 @@ public sealed class PlayerSessionTests(ITestOutputHelper output) : Akka.TestKit.
         directory.ExpectMsg<RoomDirectory.Join>();
         Assert.Empty(host.Sent); // Nothing answered or refused while the JOIN is on its way.
 
-        session.OnJoined("lobby", room.Ref, region: null, ServerFrames.Joined("lobby", [session.Player], null));
+        session.OnJoined("lobby", room.Ref, ServerFrames.Joined("lobby", [session.Player], null));
 
         Assert.Equal("1", room.ExpectMsg<RoomActor.Relay>().Data.ToString());
         Assert.Equal("2", room.ExpectMsg<RoomActor.Relay>().Data.ToString());
