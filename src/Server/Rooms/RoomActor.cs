@@ -183,7 +183,14 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
                 Started();
                 break;
             case Stop:
-                Context.Stop(Self);
+                // Stopped (handed off) before every node answered: what waited is handled first
+                // rather than lost, and the members found so far, told where this incarnation is,
+                // are told to hold again.
+                // The shard sends nothing more after its Stop, so this one comes after all that waited.
+                Timers.Cancel(nameof(StopWaiting));
+                Become(OnReceive);
+                Stash.UnstashAll();
+                Self.Tell(Stop.Instance);
                 break;
             default:
                 Stash.Stash();

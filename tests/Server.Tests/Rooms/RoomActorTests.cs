@@ -488,6 +488,23 @@ public sealed class RoomActorTests(ITestOutputHelper output) : Akka.TestKit.Xuni
     }
 
     [Fact]
+    public void A_room_stopped_before_every_node_answered_still_handles_the_join_that_waited()
+    {
+        var room = Create();
+        var ada = CreateTestProbe();
+        room.Actor.Tell(new RoomActor.Join(Room, new PlayerInfo(1, "Ada"), ada.Ref, null), room.A.LocalRoom.Ref);
+        room.A.Directory.ExpectMsg<RoomDirectory.FindMembers>(); // Never answered: the room is handed off first.
+        Watch(room.Actor);
+
+        room.Actor.Tell(RoomActor.Stop.Instance);
+
+        Assert.Equal(1, room.A.LocalRoom.ExpectMsg<LocalRoom.Added>().UserId);
+        ada.ExpectMsg<ClientActor.RoomMoving>();
+        room.Actor.Tell(RoomActor.Moved.Instance, ada.Ref);
+        ExpectTerminated(room.Actor);
+    }
+
+    [Fact]
     public void A_stopping_room_does_not_wait_for_a_member_whose_client_is_gone()
     {
         var room = Start();
