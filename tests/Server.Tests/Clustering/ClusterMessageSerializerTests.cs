@@ -82,6 +82,19 @@ public sealed class ClusterMessageSerializerTests(ITestOutputHelper output)
         Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientRegistry.NoSuchUser(TestActor, 2, null)));
         Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientActor.Send(ServerFrames.Left("lobby", null))));
         Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientActor.Relayed([], 0)));
+        Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientActor.RoomMoving("lobby")));
+        Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientActor.RoomHere("lobby", TestActor)));
+    }
+
+    [Fact]
+    public void A_room_that_moves_and_its_next_incarnation_cross_with_the_room_and_where_it_is()
+    {
+        Assert.Equal("lobby ü", RoundTrip(new ClientActor.RoomMoving("lobby ü")).Room);
+
+        var here = RoundTrip(new ClientActor.RoomHere("lobby", TestActor));
+
+        Assert.Equal("lobby", here.Room);
+        Assert.Equal(TestActor, here.RoomActor);
     }
 
     private T RoundTrip<T>(T message)

@@ -145,9 +145,23 @@ public sealed class RoomMessageSerializerTests(ITestOutputHelper output)
             new LocalRoom.Removed(1, null),
             new LocalRoom.PresenceJoined(new PlayerInfo(1, "Ada"), frame),
             new LocalRoom.PresenceLeft(1, frame),
+            new LocalRoom.Reply(1, frame),
+            RoomActor.Moved.Instance,
         ];
 
         Assert.All(messages, message => Assert.IsType<RoomMessageSerializer>(Sys.Serialization.FindSerializerFor(message)));
+    }
+
+    [Fact]
+    public void A_reply_for_one_member_and_a_members_confirmation_that_it_holds_its_requests_cross()
+    {
+        var frame = ServerFrames.Who("lobby", [new PlayerInfo(1L << 33, "Ada")], Json("9007199254740993"));
+
+        var reply = RoundTrip(new LocalRoom.Reply(1L << 33, frame));
+
+        Assert.Equal(1L << 33, reply.UserId);
+        Assert.Equal(frame.ToLengthPrefixed(), reply.Frame.ToLengthPrefixed());
+        Assert.Same(RoomActor.Moved.Instance, RoundTrip(RoomActor.Moved.Instance));
     }
 
     private T RoundTrip<T>(T message)
