@@ -19,7 +19,7 @@ namespace ActorGameServer.Server.Tests.Actors;
 /// is on its way: probes stand in for the connection, the room directory and the rooms, so the
 /// test decides when each JOIN is answered.
 /// </summary>
-public sealed class ClientActorJoinTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+public sealed class ClientActorJoinTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(SerializeMessages.Config, output: output)
 {
     private const long UserId = 7;
     private static readonly PlayerInfo Player = new(UserId, "player-7");

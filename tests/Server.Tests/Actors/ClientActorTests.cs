@@ -16,7 +16,7 @@ using Xunit.Abstractions;
 namespace ActorGameServer.Server.Tests.Actors;
 
 /// <summary>A <see cref="ClientActor"/> with a probe standing in for Akka.IO's connection actor.</summary>
-public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(SerializeMessages.Config, output: output)
 {
     private const long UserId = 7;
     private static readonly EndPoint Remote = new IPEndPoint(IPAddress.Loopback, 50000);
@@ -244,8 +244,7 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
         var connected = listener.ExpectMsg<Tcp.Connected>();
         var connection = listener.LastSender;
         var parent = CreateTestProbe();
-        var proxy = Sys.ActorOf(Props.Create(() => new ParentProxy(ClientProps(connection, ActorTestSettings.Create()), parent.Ref)));
-        var client = await proxy.Ask<IActorRef>(ParentProxy.GetChild.Instance);
+        var (_, client) = ParentProxies.Start(Sys, ClientProps(connection, ActorTestSettings.Create()), parent.Ref);
         Watch(client);
         await socket.GetStream().ReadExactlyAsync(new byte[FrameReader.HeaderSize]); // The WELCOME: Akka.IO took the Register.
 
@@ -263,8 +262,7 @@ public sealed class ClientActorTests(ITestOutputHelper output) : Akka.TestKit.Xu
         var connection = Sys.ActorOf(Props.Create(() => new BlackHole()));
         var parent = CreateTestProbe();
         var settings = ActorTestSettings.Create("game-server { idle-timeout = 300ms, close-timeout = 300ms }");
-        var proxy = Sys.ActorOf(Props.Create(() => new ParentProxy(ClientProps(connection, settings), parent.Ref)));
-        var client = await proxy.Ask<IActorRef>(ParentProxy.GetChild.Instance);
+        var (_, client) = ParentProxies.Start(Sys, ClientProps(connection, settings), parent.Ref);
         Watch(client);
         Sys.Stop(connection);
 

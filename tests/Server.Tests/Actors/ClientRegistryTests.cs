@@ -12,7 +12,7 @@ using Xunit.Abstractions;
 
 namespace ActorGameServer.Server.Tests.Actors;
 
-public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(output: output)
+public sealed class ClientRegistryTests(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(SerializeMessages.Config, output: output)
 {
     private static readonly EndPoint Remote = new IPEndPoint(IPAddress.Loopback, 50000);
 

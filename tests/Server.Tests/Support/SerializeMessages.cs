@@ -26,6 +26,9 @@ public static class SerializeMessages
             # itself, which is all serialize-messages needs.
             "Akka.Cluster.Sharding.Passivate, Akka.Cluster.Sharding" = json
             "Akka.Dispatch.SysMsg.StopChild, Akka" = json
+            # Akka.IO's commands and events, between a ClientActor and its connection actor:
+            # always on one node (a connection is its node's socket).
+            "Akka.IO.Tcp+Message, Akka" = json
           }
         }
         """);
