@@ -184,9 +184,9 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
                 break;
             case Stop:
                 // Stopped (handed off) before every node answered: what waited is handled first
-                // rather than lost, and the members found so far, told where this incarnation is,
-                // are told to hold again.
-                // The shard sends nothing more after its Stop, so this one comes after all that waited.
+                // rather than lost (the shard sends nothing more after its Stop, so this Stop to
+                // self comes after all of it), and the members found so far, told where this
+                // incarnation is, are told to hold again.
                 Timers.Cancel(nameof(StopWaiting));
                 Become(OnReceive);
                 Stash.UnstashAll();
