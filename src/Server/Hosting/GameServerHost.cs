@@ -8,6 +8,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -129,6 +130,12 @@ public sealed class GameServerHost : IAsyncDisposable
         services.AddSingleton(readiness);
         services.AddAkka("game-server", akka =>
         {
+            // /healthz: the actor system runs (Akka.Hosting's own check). /readyz: this node takes
+            // players (Up in its cluster, not stopping). HttpListener maps both.
+            akka.WithActorSystemLivenessCheck(tags: [HealthTags.Live]);
+            akka.WithHealthCheck("game-server-ready", (_, _, _) => Task.FromResult(readiness.NotReadyBecause is { } why
+                ? HealthCheckResult.Unhealthy(why)
+                : HealthCheckResult.Healthy("taking players")), tags: [HealthTags.Ready]);
             akka.AddHocon(settings.Cluster.ToAkkaConfig().WithFallback(config), HoconAddMode.Prepend)
                 .WithActors((system, registry) =>
                 {
@@ -142,7 +149,7 @@ public sealed class GameServerHost : IAsyncDisposable
                     var listener = system.ActorOf(ListenerActor.Props(settings, clients), "listener");
                     registry.Register<ClientRegistry>(clients);
                     registry.Register<ListenerActor>(listener);
-                    GracefulShutdown.Register(system, settings, listener, clients);
+                    GracefulShutdown.Register(system, settings, readiness, listener, clients);
                     ClusterMembership.Join(system, settings.Cluster, readiness, clients, listener);
                     StageTimings.ReportEvery(TimeSpan.FromSeconds(5), system.Log);
                 });

@@ -14,8 +14,11 @@ internal sealed class GameStopsFirst(IServiceProvider services) : IHostedLifecyc
 {
     // Runs before the StopAsync of every hosted service, Kestrel's and Akka.Hosting's included;
     // Akka.Hosting's own stop then finds the shutdown done (CoordinatedShutdown runs once).
-    public Task StoppingAsync(CancellationToken cancellationToken) =>
-        CoordinatedShutdown.Get(services.GetRequiredService<ActorSystem>()).Run(CoordinatedShutdown.ClrExitReason.Instance);
+    public Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        services.GetRequiredService<PlayerReadiness>().MarkStopping(); // /readyz says 503 from now on.
+        return CoordinatedShutdown.Get(services.GetRequiredService<ActorSystem>()).Run(CoordinatedShutdown.ClrExitReason.Instance);
+    }
 
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -15,9 +15,17 @@ namespace ActorGameServer.Server.Hosting;
 /// </summary>
 internal static class GracefulShutdown
 {
-    public static void Register(ActorSystem system, GameServerSettings settings, IActorRef listener, IActorRef registry)
+    public static void Register(ActorSystem system, GameServerSettings settings, PlayerReadiness readiness, IActorRef listener, IActorRef registry)
     {
         var shutdown = CoordinatedShutdown.Get(system);
+
+        // Whatever started the stop (SIGTERM marks this before, the cluster downing this node does
+        // not): /readyz answers 503 from the first phase on, so load balancers send nobody new.
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-taking-players", () =>
+        {
+            readiness.MarkStopping();
+            return Task.FromResult(Done.Instance);
+        });
 
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "close-game-clients", async () =>
         {

@@ -8,6 +8,7 @@ using Akka.Configuration;
 using Akka.Event;
 using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -22,8 +23,8 @@ namespace ActorGameServer.Server.Hosting;
 
 /// <summary>
 /// The process's one HTTP listener: Kestrel in the same generic host as the actor system. It
-/// serves WebSocket players at <c>/ws</c> and the browser playground at <c>/</c>, and is where
-/// metrics, health and the admin console will live.
+/// serves WebSocket players at <c>/ws</c>, the browser playground at <c>/</c>, and the health
+/// endpoints <c>/healthz</c> and <c>/readyz</c>; metrics and the admin console will live here too.
 /// </summary>
 internal static class HttpListener
 {
@@ -36,6 +37,7 @@ internal static class HttpListener
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => Configure(kestrel, settings.Http, certificate));
         builder.Services.AddRoutingCore();
+        builder.Services.AddHealthChecks(); // The checks themselves are registered with the actor system (GameServerHost).
         GameServerHost.AddGameServer(builder.Services, builder.Logging, config, settings);
 
         var app = builder.Build();
@@ -49,6 +51,13 @@ internal static class HttpListener
         }
 
         app.UseRouting();
+
+        // For load balancers and Kubernetes probes (docs/CLUSTER.md): 200 "Healthy" or 503
+        // "Unhealthy". /healthz: the process and its actor system are alive (restart it if not).
+        // /readyz: it takes players; 503 before it is Up in its cluster and from the moment a stop
+        // begins, while its players are still being told SHUTDOWN, so new ones go elsewhere.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Live) });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
         app.Map(WebSocketEndpoint.Path, context =>
         {
             if (!context.RequestServices.GetRequiredService<PlayerReadiness>().IsReady)
