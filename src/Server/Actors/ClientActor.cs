@@ -131,7 +131,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
 
     void ISessionHost.Close(CloseReason reason, ProtocolError error)
     {
-        Enqueue(ServerFrames.Error(error));
+        Enqueue(GameMetrics.ErrorFrame(error));
         BeginClose(reason, error.Code);
     }
 
@@ -348,14 +348,24 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     {
         StageTimings.Record(Stage.RoomToClient, relayed.SentAt);
         var userId = _session.UserId;
+        var delivered = 0;
         foreach (var relayedFrame in relayed.Frames)
         {
-            if (relayedFrame.From != userId && !TryQueue(relayedFrame.Frame))
+            if (relayedFrame.From == userId)
             {
+                continue;
+            }
+
+            if (!TryQueue(relayedFrame.Frame))
+            {
+                GameMetrics.RelayDelivered(delivered);
                 return;
             }
+
+            delivered++;
         }
 
+        GameMetrics.RelayDelivered(delivered); // Once per batch, not per frame.
         Flush();
     }
 

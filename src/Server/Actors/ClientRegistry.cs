@@ -3,6 +3,7 @@ using System.Net;
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Clustering;
 using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Diagnostics;
 using ActorGameServer.Server.Routing;
 using ActorGameServer.Server.Sessions;
 using ActorGameServer.Server.Transports;
@@ -77,7 +78,7 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
         public static readonly SweepIdle Instance = new();
     }
 
-    private sealed record ClientEntry(long UserId, IPAddress Address)
+    private sealed record ClientEntry(long UserId, IPAddress Address, string Transport)
     {
         public ClientActor.Disconnected? Disconnected { get; set; }
     }
@@ -163,6 +164,7 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
             case ClientStopped stopped when _clients.Remove(stopped.Client, out var gone):
                 ReleaseAddress(gone.Address);
                 _clientsByUserId.Remove(gone.UserId);
+                GameMetrics.ConnectionEnded(gone.Transport, gone.Disconnected?.Reason ?? CloseReason.ServerError);
                 _log.Info("client {0} disconnected: {1} ({2} online)", gone.UserId, Describe(gone.Disconnected), _clients.Count);
                 ReplyIfAllClosed();
                 break;
@@ -231,7 +233,7 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
     private static void AnswerNoSuchUser(IActorRef replyTo, long to, RawJson? id)
     {
         var error = new ProtocolError(ErrorCode.NoSuchUser, $"no player with user_id {to} is connected");
-        replyTo.Tell(new ClientActor.Send(ServerFrames.Error(error, id)));
+        replyTo.Tell(new ClientActor.Send(GameMetrics.ErrorFrame(error, id)));
     }
 
     private void OnAdmit(IClientConnection connection)
@@ -239,6 +241,7 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
         var address = connection.ClientAddress;
         if (RefusalFor(address) is { } refusal)
         {
+            GameMetrics.ConnectionRefused(refusal.Code == ErrorCode.ServerFull ? RefusalReason.ServerFull : RefusalReason.TooManyConnections);
             LogRefusal(connection.Remote, refusal);
             Sender.Tell(new Refused(connection, refusal));
             return;
@@ -251,6 +254,7 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
             var error = new ProtocolError(ErrorCode.ServerFull, _userIds is null
                 ? "the server is not ready for players yet; try again later"
                 : "this server has handed out all of its user ids; try another server");
+            GameMetrics.ConnectionRefused(_userIds is null ? RefusalReason.NotReady : RefusalReason.ServerFull);
             LogRefusal(connection.Remote, error);
             Sender.Tell(new Refused(connection, error));
             return;
@@ -259,7 +263,8 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
         _connectionsPerAddress[address] = _connectionsPerAddress.GetValueOrDefault(address) + 1;
         var client = Context.ActorOf(ClientActor.Props(userId, connection, _settings, _routes, _roomDirectory), $"client-{userId}");
         _clientsByUserId.Add(userId, client);
-        _clients.Add(client, new ClientEntry(userId, address));
+        _clients.Add(client, new ClientEntry(userId, address, connection.Transport));
+        GameMetrics.ConnectionAccepted(connection.Transport);
         _log.Info("client {0} connected from {1} over {2} ({3} online)", userId, connection.Remote, connection.Transport, _clients.Count);
         Sender.Tell(new Admitted(client));
         if (_closing is not null)

@@ -1,4 +1,5 @@
 using ActorGameServer.Protocol;
+using ActorGameServer.Server.Diagnostics;
 using Akka.Actor;
 using Akka.IO;
 
@@ -43,7 +44,7 @@ public sealed class ConnectionRejecter : UntypedActor, IWithTimers
         // the close would wait for GiveUp and end in a reset.
         _connection.Tell(Tcp.ResumeReading.Instance);
         Context.Watch(_connection);
-        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(ServerFrames.Error(_error).ToLengthPrefixed()), Written.Instance));
+        _connection.Tell(Tcp.Write.Create(ByteString.FromBytes(GameMetrics.ErrorFrame(_error).ToLengthPrefixed()), Written.Instance));
         Timers.StartSingleTimer(nameof(GiveUp), GiveUp.Instance, _closeTimeout);
     }
 

@@ -430,13 +430,13 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
         var userId = join.Player.UserId;
         if (_members.ContainsKey(userId))
         {
-            Sender.Tell(new LocalRoom.Refused(userId, ServerFrames.Error(new ProtocolError(ErrorCode.AlreadyInRoom, $"you are already in room \"{_room}\""), join.Id)));
+            Sender.Tell(new LocalRoom.Refused(userId, GameMetrics.ErrorFrame(new ProtocolError(ErrorCode.AlreadyInRoom, $"you are already in room \"{_room}\""), join.Id)));
             return;
         }
 
         if (_members.Count >= _settings.MaxMembers)
         {
-            Sender.Tell(new LocalRoom.Refused(userId, ServerFrames.Error(new ProtocolError(ErrorCode.RoomFull, $"room \"{_room}\" is full ({_settings.MaxMembers} members)"), join.Id)));
+            Sender.Tell(new LocalRoom.Refused(userId, GameMetrics.ErrorFrame(new ProtocolError(ErrorCode.RoomFull, $"room \"{_room}\" is full ({_settings.MaxMembers} members)"), join.Id)));
             return;
         }
 
@@ -507,5 +507,5 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
     private IEnumerable<PlayerInfo> Players() => _members.Values.Select(m => m.Player);
 
     private EncodedFrame NotInRoom(RawJson? id) =>
-        ServerFrames.Error(new ProtocolError(ErrorCode.NotInRoom, $"you are not in room \"{_room}\""), id);
+        GameMetrics.ErrorFrame(new ProtocolError(ErrorCode.NotInRoom, $"you are not in room \"{_room}\""), id);
 }

@@ -1,5 +1,6 @@
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
+using ActorGameServer.Server.Diagnostics;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
@@ -155,7 +156,7 @@ public sealed class RoomDirectory : UntypedActor, IWithTimers
         if (!_listing.Contains(join.Room) && !_localRooms.ContainsKey(join.Room) && _listing.Count >= _settings.MaxRooms)
         {
             var error = new ProtocolError(ErrorCode.TooManyRooms, $"the server already holds {_settings.MaxRooms} rooms");
-            join.Client.Tell(new ClientActor.JoinRefused(join.Room, ServerFrames.Error(error, join.Id)));
+            join.Client.Tell(new ClientActor.JoinRefused(join.Room, GameMetrics.ErrorFrame(error, join.Id)));
             return;
         }
 

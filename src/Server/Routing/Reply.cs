@@ -1,4 +1,5 @@
 using ActorGameServer.Protocol;
+using ActorGameServer.Server.Diagnostics;
 
 namespace ActorGameServer.Server.Routing;
 
@@ -6,5 +7,5 @@ internal static class Reply
 {
     /// <summary>An ERROR that answers <paramref name="request"/> (it carries the request's id); the connection stays open.</summary>
     public static void Error(IClientSession session, Envelope request, ErrorCode code, string detail) =>
-        session.Send(ServerFrames.Error(new ProtocolError(code, detail), request.Id));
+        session.Send(GameMetrics.ErrorFrame(new ProtocolError(code, detail), request.Id));
 }

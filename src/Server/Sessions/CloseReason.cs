@@ -2,8 +2,8 @@ namespace ActorGameServer.Server.Sessions;
 
 /// <summary>
 /// Every way a player's connection can end, whatever the transport: reported once to the
-/// registry, logged once, and the same words in every log line. Strings are for people; code
-/// (and, later, metrics) use these values.
+/// registry, logged once, counted once, and the same words in every log line. Strings are for
+/// people; code and metrics (<see cref="CloseReasonExtensions.ToWire"/>) use these values.
 /// </summary>
 public enum CloseReason
 {
@@ -37,6 +37,21 @@ public enum CloseReason
 
 public static class CloseReasonExtensions
 {
+    /// <summary>The reason in snake_case, as the <c>reason</c> label of <c>game_server_disconnects_total</c>.</summary>
+    public static string ToWire(this CloseReason reason) => reason switch
+    {
+        CloseReason.ClientClosed => "client_closed",
+        CloseReason.ConnectionLost => "connection_lost",
+        CloseReason.IdleTimeout => "idle_timeout",
+        CloseReason.RateLimited => "rate_limited",
+        CloseReason.NotReading => "not_reading",
+        CloseReason.ProtocolError => "protocol_error",
+        CloseReason.Shutdown => "shutdown",
+        CloseReason.ServerError => "server_error",
+        CloseReason.WriteFailed => "write_failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
+
     /// <summary>How the reason reads in a log line.</summary>
     public static string Describe(this CloseReason reason) => reason switch
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Diagnostics;
 using ActorGameServer.Server.Limits;
 using ActorGameServer.Server.Routing;
 using Akka.Actor;
@@ -77,6 +78,7 @@ public sealed class PlayerSession : IClientSession
         }
 
         _lastFrameTicks = Stopwatch.GetTimestamp();
+        GameMetrics.FrameReceived(decoded.Envelope?.Cmd);
         if (decoded.Envelope is { } request)
         {
             OnRequest(request, decoded.FrameBytes);
@@ -198,7 +200,7 @@ public sealed class PlayerSession : IClientSession
         if (waiting.Count >= _settings.RateLimit.MessageBurst)
         {
             var error = new ProtocolError(ErrorCode.RateLimited, $"too many requests for room \"{room}\" while joining it");
-            Send(ServerFrames.Error(error, request.Id));
+            Send(GameMetrics.ErrorFrame(error, request.Id));
             return;
         }
 
@@ -213,7 +215,7 @@ public sealed class PlayerSession : IClientSession
                 Dispatch(request);
                 break;
             case RateDecision.Dropped:
-                Send(ServerFrames.Error(RateLimitError(WithSilentDrops("the frame was dropped")), request.Id));
+                Send(GameMetrics.ErrorFrame(RateLimitError(WithSilentDrops("the frame was dropped")), request.Id));
                 PauseReading(frameBytes);
                 break;
             case RateDecision.DroppedSilently:
@@ -255,7 +257,7 @@ public sealed class PlayerSession : IClientSession
                 _log.Debug("{0}: unknown command {1}", _host.Who, request.Cmd);
             }
             var error = new ProtocolError(ErrorCode.UnknownCmd, $"unknown command \"{request.Cmd}\"");
-            Send(ServerFrames.Error(error, request.Id));
+            Send(GameMetrics.ErrorFrame(error, request.Id));
         }
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.WebSockets;
 using ActorGameServer.Protocol;
+using ActorGameServer.Server.Diagnostics;
 using ActorGameServer.Server.Sessions;
 using Akka.Actor;
 
@@ -107,7 +108,7 @@ public sealed class WebSocketConnection : IClientConnection
         using var timeout = new CancellationTokenSource(_closeTimeout);
         try
         {
-            await _socket.SendAsync(ServerFrames.Error(error).Json, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+            await _socket.SendAsync(GameMetrics.ErrorFrame(error).Json, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
             await _socket.CloseAsync(TryAgainLater, error.Code.ToWire(), timeout.Token);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
