@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using ActorGameServer.Server.Actors;
 using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Diagnostics;
 using ActorGameServer.Server.Transports.WebSockets;
 using Akka.Actor;
 using Akka.Configuration;
@@ -17,6 +18,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
 using ConfigurationException = ActorGameServer.Server.Configuration.ConfigurationException;
 
 namespace ActorGameServer.Server.Hosting;
@@ -24,7 +26,8 @@ namespace ActorGameServer.Server.Hosting;
 /// <summary>
 /// The process's one HTTP listener: Kestrel in the same generic host as the actor system. It
 /// serves WebSocket players at <c>/ws</c>, the browser playground at <c>/</c>, and the health
-/// endpoints <c>/healthz</c> and <c>/readyz</c>; metrics and the admin console will live here too.
+/// endpoints <c>/healthz</c> and <c>/readyz</c>, and Prometheus metrics at <c>/metrics</c>; the
+/// admin console will live here too.
 /// </summary>
 internal static class HttpListener
 {
@@ -38,6 +41,14 @@ internal static class HttpListener
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => Configure(kestrel, settings.Http, certificate));
         builder.Services.AddRoutingCore();
         builder.Services.AddHealthChecks(); // The checks themselves are registered with the actor system (GameServerHost).
+        // GET /metrics: our instruments (GameMetrics) and the runtime's own (GC, thread pool,
+        // exceptions: the "System.Runtime" meter of .NET 9 and later), read by OpenTelemetry
+        // and written in Prometheus's text format when scraped.
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(GameMetrics.MeterName, "System.Runtime")
+            // Every scrape reads the instruments afresh: Prometheus scrapes every few seconds, and
+            // the exporter's default 300 ms cache would show a test (or an operator's curl) stale counts.
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         GameServerHost.AddGameServer(builder.Services, builder.Logging, config, settings);
 
         var app = builder.Build();
@@ -58,12 +69,14 @@ internal static class HttpListener
         // begins, while its players are still being told SHUTDOWN, so new ones go elsewhere.
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Live) });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.Map(WebSocketEndpoint.Path, context =>
         {
             if (!context.RequestServices.GetRequiredService<PlayerReadiness>().IsReady)
             {
                 // Kestrel starts with the host, before this node is Up in its cluster; the game
                 // port is not even bound yet, so WebSocket players wait too.
+                GameMetrics.ConnectionRefused(RefusalReason.NotReady);
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 return Task.CompletedTask;
             }
