@@ -73,19 +73,15 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
         switch (message)
         {
             case ClientActor.Relayed relayed:
-                foreach (var member in _members.Values)
-                {
-                    member.Client.Tell(relayed);
-                }
-
+                TellMembers(relayed);
                 break;
             case PresenceJoined joined:
                 _everyone[joined.Player.UserId] = joined.Player;
-                SendToMembers(joined.Frame);
+                TellMembers(new ClientActor.Send(joined.Frame));
                 break;
             case PresenceLeft left:
                 _everyone.Remove(left.UserId);
-                SendToMembers(left.Frame);
+                TellMembers(new ClientActor.Send(left.Frame));
                 break;
             case Reply reply when _members.TryGetValue(reply.UserId, out var asker):
                 asker.Client.Tell(new ClientActor.Send(reply.Frame));
@@ -224,12 +220,12 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
         }
     }
 
-    private void SendToMembers(EncodedFrame frame)
+    /// <summary>The same message to every member here (one object for all of them).</summary>
+    private void TellMembers(object message)
     {
-        var send = new ClientActor.Send(frame);
         foreach (var member in _members.Values)
         {
-            member.Client.Tell(send);
+            member.Client.Tell(message);
         }
     }
 }

@@ -202,16 +202,16 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
     private void Started()
     {
         Timers.Cancel(nameof(StopWaiting));
-        foreach (var lost in _known.Values.Where(p => !_members.ContainsKey(p.UserId)))
+        // Known to a surviving node but reported by none: its node is gone, and so is the player.
+        var gone = _known.Keys.Where(userId => !_members.ContainsKey(userId)).ToList();
+        foreach (var userId in gone)
         {
-            // Known to a surviving node but reported by none: its node is gone, and so is the player.
-            Broadcast(new LocalRoom.PresenceLeft(lost.UserId, ServerFrames.PresenceLeft(_room, lost.UserId)));
+            Broadcast(new LocalRoom.PresenceLeft(userId, ServerFrames.PresenceLeft(_room, userId)));
         }
 
         // One line per room start and stop, like the registry's per connection: where each room
         // lives is what an operator asks first when players on a failed node come back.
-        var gone = _known.Keys.Count(userId => !_members.ContainsKey(userId));
-        _log.Info("room \"{0}\" started on this node with {1} member(s) from {2} node(s){3}", _room, _members.Count, _membersPerLocalRoom.Count, gone > 0 ? $"; {gone} gone with their node" : "");
+        _log.Info("room \"{0}\" started on this node with {1} member(s) from {2} node(s){3}", _room, _members.Count, _membersPerLocalRoom.Count, gone.Count > 0 ? $"; {gone.Count} gone with their node" : "");
 
         _known.Clear();
         _directory.Tell(new RoomDirectory.MemberCount(_room, _members.Count));
@@ -416,11 +416,7 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
             }
         }
 
-        foreach (var localRoom in _membersPerLocalRoom.Keys)
-        {
-            localRoom.Tell(relayed);
-        }
-
+        Broadcast(relayed);
         _held = [];
         _lastSentTicks = Stopwatch.GetTimestamp();
     }
