@@ -61,8 +61,8 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         await using var rina = await cluster.ConnectPlayerAsync(1, "rina");
         await using var ravi = await cluster.ConnectPlayerAsync(2, "ravi");
         var rosa = await cluster.ConnectPlayerAsync(3, "rosa");
-        var onDyingNode = await RoomLivingOnAsync(cluster, rina, node => node == 3);
-        var elsewhere = await RoomLivingOnAsync(cluster, rina, node => node != 3);
+        var onDyingNode = await RoomLivingOnAsync(cluster, node => node == 3);
+        var elsewhere = await RoomLivingOnAsync(cluster, node => node != 3);
         foreach (var room in new[] { onDyingNode, elsewhere })
         {
             await JoinAllAsync(room, rina, ravi, rosa);
@@ -137,7 +137,7 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         await using var rina = await cluster.ConnectPlayerAsync(1, "rina");
         var ravi = await cluster.ConnectPlayerAsync(2, "ravi");
         await using var rosa = await cluster.ConnectPlayerAsync(3, "rosa");
-        var room = await RoomLivingOnAsync(cluster, rina, node => node == 2);
+        var room = await RoomLivingOnAsync(cluster, node => node == 2);
         await JoinAllAsync(room, rina, ravi, rosa);
         using var stopRelaying = new CancellationTokenSource();
         var relaying = RelayUntilAsync(rina, room, stopRelaying.Token);
@@ -227,31 +227,9 @@ public sealed class ClusterProcessTests(ITestOutputHelper output)
         // rooms: rooms that lived on node 3 are recreated on 1 or 2 while it is cut off.
     }
 
-    /// <summary>
-    /// A room name whose actor lives on a node <paramref name="wanted"/> accepts, found by
-    /// <paramref name="scout"/> joining and leaving rooms; the room's shard stays where it is when
-    /// the room empties, so it starts on that node again.
-    /// </summary>
-    private static async Task<string> RoomLivingOnAsync(ServerCluster cluster, GameClient scout, Func<int, bool> wanted)
-    {
-        // A node's shard region registers with the coordinator a little after the node is Up, and
-        // gets shards only from then on: so tries go on for a while, not for a number of rooms.
-        var deadline = DateTime.UtcNow + ServerCluster.Timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20); // Join and leave twice per try: well inside the scout's rate limit.
-            var room = $"room-{Guid.NewGuid():N}"[..12];
-            await scout.JoinAsync(room).WaitAsync(ServerCluster.Timeout);
-            var host = await cluster.HostOfAsync(room);
-            await scout.LeaveAsync(room).WaitAsync(ServerCluster.Timeout);
-            if (wanted(host))
-            {
-                return room;
-            }
-        }
-
-        throw new InvalidOperationException($"no room landed on the wanted node within {ServerCluster.Timeout}");
-    }
+    /// <summary>A room name whose actor lives on a node (numbered from 1) <paramref name="wanted"/> accepts.</summary>
+    private static async Task<string> RoomLivingOnAsync(ServerCluster cluster, Func<int, bool> wanted) =>
+        (await RoomPlay.RoomLivingOnAsync(() => cluster.ConnectPlayerAsync(1, "scout"), cluster.HostOfAsync, wanted)).Room;
 
     private static Regex UnreachableLine(ServerCluster cluster, int node) => new($@"cluster member {Regex.Escape(cluster.ClusterAddress(node))} is unreachable");
 

@@ -216,37 +216,7 @@ public sealed class ShardedRoomsTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>
-    /// A room name whose actor, once started, lives on a node <paramref name="wanted"/> accepts,
-    /// and that node. (Its shard stays there when the room empties, so it starts there again.)
-    /// </summary>
-    private static async Task<(string Room, int Host)> RoomLivingOnAsync(TestCluster cluster, Func<int, bool> wanted)
-    {
-        // A node's shard region registers with the coordinator a little after the node is Up, and
-        // gets shards only from then on: so tries go on for a while, not for a number of rooms.
-        var scout = await cluster[0].ConnectPlayerAsync();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        for (var i = 0; DateTime.UtcNow < deadline; i++)
-        {
-            if (i % 50 == 49)
-            {
-                // A new scout now and then: one that joins and leaves this fast is over its rate limit.
-                await scout.DisposeAsync();
-                scout = await cluster[0].ConnectPlayerAsync();
-            }
-
-            var room = $"room-{i}";
-            await scout.JoinAsync(room).Soon();
-            var host = await cluster.HostOfAsync(room);
-            await scout.LeaveAsync(room).Soon();
-            if (wanted(host))
-            {
-                await scout.DisposeAsync();
-                return (room, host);
-            }
-        }
-
-        await scout.DisposeAsync();
-        throw new InvalidOperationException("no room landed on the wanted node within 60 s");
-    }
+    /// <summary>A room name whose actor lives on a node (index) <paramref name="wanted"/> accepts, and that node.</summary>
+    private static Task<(string Room, int Host)> RoomLivingOnAsync(TestCluster cluster, Func<int, bool> wanted) =>
+        RoomPlay.RoomLivingOnAsync(() => cluster[0].ConnectPlayerAsync(), cluster.HostOfAsync, wanted);
 }

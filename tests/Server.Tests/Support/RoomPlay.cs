@@ -27,6 +27,46 @@ public static class RoomPlay
         Assert.Fail($"no relay in room {room} reached user {to.UserId} in 100 tries");
     }
 
+    /// <summary>
+    /// A room name whose actor lives on a node <paramref name="wanted"/> accepts, and that node,
+    /// found by a scout that joins and leaves rooms until <paramref name="hostOf"/> names such a
+    /// node. The room's shard stays where it is when the room empties, so it starts there again.
+    /// A node's shard region registers with the coordinator a little after the node is Up and
+    /// gets shards only from then on, so the scout tries for a while, not for a number of rooms.
+    /// </summary>
+    public static async Task<(string Room, int Host)> RoomLivingOnAsync(Func<Task<GameClient>> connectScout, Func<string, Task<int>> hostOf, Func<int, bool> wanted)
+    {
+        var scout = await connectScout();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        try
+        {
+            for (var i = 0; DateTime.UtcNow < deadline; i++)
+            {
+                if (i % 50 == 49)
+                {
+                    // A new scout now and then: one that joins and leaves this fast is over its rate limit.
+                    await scout.DisposeAsync();
+                    scout = await connectScout();
+                }
+
+                var room = $"room-{Guid.NewGuid():N}"[..12];
+                await scout.JoinAsync(room).Soon();
+                var host = await hostOf(room);
+                await scout.LeaveAsync(room).Soon();
+                if (wanted(host))
+                {
+                    return (room, host);
+                }
+            }
+        }
+        finally
+        {
+            await scout.DisposeAsync();
+        }
+
+        throw new InvalidOperationException("no room landed on the wanted node within 60 s");
+    }
+
     /// <summary>Each player joins in turn; each earlier one reads the PRESENCE of each later one.</summary>
     public static async Task JoinAllAsync(string room, params GameClient[] players)
     {
