@@ -386,6 +386,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             return false;
         }
 
+        _session.Traffic.Queued(FrameReader.HeaderSize + frame.Length);
         return true;
     }
 

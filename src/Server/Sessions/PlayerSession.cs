@@ -57,6 +57,9 @@ public sealed class PlayerSession : IClientSession
 
     public IDictionary<string, IActorRef?> Rooms => _rooms ??= new(StringComparer.Ordinal);
 
+    /// <summary>Frames and bytes in and out, for the admin console.</summary>
+    public ConnectionTraffic Traffic { get; } = new();
+
     /// <summary>True once the session asked its host to close; nothing more is dispatched.</summary>
     public bool IsClosing { get; private set; }
 
@@ -78,6 +81,7 @@ public sealed class PlayerSession : IClientSession
         }
 
         _lastFrameTicks = Stopwatch.GetTimestamp();
+        Traffic.Received(decoded.FrameBytes);
         GameMetrics.FrameReceived(decoded.Envelope?.Cmd);
         if (decoded.Envelope is { } request)
         {
