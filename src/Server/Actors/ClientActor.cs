@@ -145,6 +145,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     {
         _closeTimeout?.Cancel();
         _readingPaused?.Cancel();
+        _outbound.Release();
         _connection.Release();
     }
 
@@ -386,7 +387,9 @@ public sealed class ClientActor : UntypedActor, ISessionHost
             return false;
         }
 
-        _session.Traffic.Queued(FrameReader.HeaderSize + frame.Length);
+        var frameBytes = FrameReader.HeaderSize + frame.Length;
+        _session.Traffic.Queued(frameBytes);
+        GameMetrics.FrameQueued(frameBytes);
         return true;
     }
 

@@ -41,6 +41,7 @@ internal sealed class OutboundQueue(int maxBytes)
         _queued.Enqueue(frame);
         _queuedAt?.Enqueue(StageTimings.Now());
         PendingBytes += frame.Length;
+        GameMetrics.OutboundQueuedChanged(frame.Length);
         return true;
     }
 
@@ -71,8 +72,19 @@ internal sealed class OutboundQueue(int maxBytes)
     public void Acknowledge()
     {
         StageTimings.Record(Stage.WriteToAck, _writtenAt);
+        GameMetrics.OutboundQueuedChanged(-InFlightBytes);
         PendingBytes -= InFlightBytes;
         InFlightBytes = 0;
+        _inFlight.Clear();
+    }
+
+    /// <summary>The connection is gone: what it still held no longer waits anywhere.</summary>
+    public void Release()
+    {
+        GameMetrics.OutboundQueuedChanged(-PendingBytes);
+        PendingBytes = 0;
+        InFlightBytes = 0;
+        _queued.Clear();
         _inFlight.Clear();
     }
 }

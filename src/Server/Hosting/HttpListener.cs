@@ -19,6 +19,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using ConfigurationException = ActorGameServer.Server.Configuration.ConfigurationException;
 
 namespace ActorGameServer.Server.Hosting;
@@ -44,7 +45,10 @@ internal static class HttpListener
         // GET /metrics: our instruments (GameMetrics) and the runtime's own (GC, thread pool,
         // exceptions: the "System.Runtime" meter of .NET 9 and later), read by OpenTelemetry
         // and written in Prometheus's text format when scraped.
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        builder.Services.AddOpenTelemetry()
+            // target_info names the service, so a dashboard tells it from others scraped alongside.
+            .ConfigureResource(resource => resource.AddService("actor-game-server", serviceVersion: ServerVersion.Current, autoGenerateServiceInstanceId: false))
+            .WithMetrics(metrics => metrics
             .AddMeter(GameMetrics.MeterName, "System.Runtime")
             // Every scrape reads the instruments afresh: Prometheus scrapes every few seconds, and
             // the exporter's default 300 ms cache would show a test (or an operator's curl) stale counts.

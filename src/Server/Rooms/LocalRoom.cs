@@ -1,5 +1,6 @@
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
+using ActorGameServer.Server.Diagnostics;
 using Akka.Actor;
 
 namespace ActorGameServer.Server.Rooms;
@@ -45,6 +46,8 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
     private readonly string _room;
     private readonly IActorRef _region;
     private readonly Dictionary<long, Member> _members = [];
+    // The members this room has added to the room_members gauge.
+    private int _membersCounted;
     private readonly Dictionary<long, Member> _joining = [];
     private readonly Dictionary<IActorRef, long> _userIdsByClient = [];
     private readonly Dictionary<long, PlayerInfo> _everyone = [];
@@ -67,6 +70,24 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(string room, IActorRef region) => Akka.Actor.Props.Create(() => new LocalRoom(room, region));
+
+    /// <summary>
+    /// Reports member count changes to the <c>game_server_room_members</c> gauge after each
+    /// message, whichever case changed it: one comparison per message, no bookkeeping in each.
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        var handled = base.AroundReceive(receive, message);
+        if (_members.Count != _membersCounted)
+        {
+            GameMetrics.RoomMembersChanged(_members.Count - _membersCounted);
+            _membersCounted = _members.Count;
+        }
+
+        return handled;
+    }
+
+    protected override void PostStop() => GameMetrics.RoomMembersChanged(-_membersCounted);
 
     protected override void OnReceive(object message)
     {

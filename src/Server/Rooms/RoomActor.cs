@@ -147,6 +147,7 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
 
     protected override void PreStart()
     {
+        GameMetrics.RoomsChanged(+1);
         var directories = _directories();
         _unanswered = directories.Count;
         foreach (var directory in directories)
@@ -160,6 +161,7 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
 
     protected override void PostStop()
     {
+        GameMetrics.RoomsChanged(-1);
         _flush?.Cancel();
         _log.Info("room \"{0}\" stopped on this node ({1})", _room, _members.Count == 0 ? "empty" : $"moving, with {_members.Count} member(s)");
         _directory.Tell(new RoomDirectory.MemberCount(_room, 0)); // Listed by the node it starts on next, if any.

@@ -82,7 +82,7 @@ public sealed class PlayerSession : IClientSession
 
         _lastFrameTicks = Stopwatch.GetTimestamp();
         Traffic.Received(decoded.FrameBytes);
-        GameMetrics.FrameReceived(decoded.Envelope?.Cmd);
+        GameMetrics.FrameReceived(decoded.Envelope?.Cmd, decoded.FrameBytes);
         if (decoded.Envelope is { } request)
         {
             OnRequest(request, decoded.FrameBytes);
@@ -217,6 +217,7 @@ public sealed class PlayerSession : IClientSession
         {
             case RateDecision.Allowed:
                 Dispatch(request);
+                GameMetrics.CommandHandled(request.Cmd, _lastFrameTicks);
                 break;
             case RateDecision.Dropped:
                 Send(GameMetrics.ErrorFrame(RateLimitError(WithSilentDrops("the frame was dropped")), request.Id));
