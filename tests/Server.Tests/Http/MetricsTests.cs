@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using ActorGameServer.Server.Tests.Support;
 
 namespace ActorGameServer.Server.Tests.Http;
@@ -41,6 +44,8 @@ public sealed class MetricsTests : IAsyncLifetime
 
             var during = await PrometheusText.ScrapeAsync(_http);
             Assert.True(during.Value("game_server_connections", ("transport", "tcp")) >= 2);
+            Assert.True(during.Value("game_server_rooms") >= 1, "the room lives on this (only) node");
+            Assert.True(during.Value("game_server_room_members") >= 2, "both players are in the room");
 
             // A frame that is not JSON: ERROR bad_json, then the server closes the connection.
             var (bad, _) = await WireClient.ConnectWelcomedAsync(_server.EndPoint);
@@ -66,6 +71,51 @@ public sealed class MetricsTests : IAsyncLifetime
         AssertMovedBy(before, after, 1, "game_server_relay_deliveries_total");
         AssertMovedBy(before, after, 1, "game_server_disconnects_total", ("reason", "protocol_error"));
         AssertMovedBy(before, after, 2, "game_server_disconnects_total", ("reason", "client_closed"));
+
+        // Sent: 3 WELCOMEs, 2 HELLO replies, PONG, 2 JOINEDs, PRESENCE joined to Ada, ERROR
+        // unknown_cmd, ERROR bad_json, the RELAY to Bob. Each at least 5 bytes with its header.
+        AssertMovedBy(before, after, 12, "game_server_frames_sent_total");
+        AssertMovedBy(before, after, 12 * 5, "game_server_bytes_sent_total");
+        // Received: 2 HELLOs, PING, 2 JOINs, NOPE, RELAY (the bad frame counts no bytes: it never decoded).
+        AssertMovedBy(before, after, 7 * 5, "game_server_bytes_received_total");
+        AssertMovedBy(before, after, 1, "game_server_command_duration_seconds_count", ("cmd", "PING"));
+        AssertMovedBy(before, after, 2, "game_server_command_duration_seconds_count", ("cmd", "JOIN"));
+        AssertMovedBy(before, after, 1, "game_server_command_duration_seconds_count", ("cmd", "unknown"));
+        AssertMovedBy(before, after, 1, "game_server_command_duration_seconds_bucket", ("cmd", "PING"), ("le", "+Inf"));
+        Assert.True(after.Value("game_server_command_duration_seconds_sum", ("cmd", "PING")) > 0);
+    }
+
+    [Fact]
+    public async Task Frames_waiting_for_a_player_who_does_not_read_show_as_outbound_queued_bytes()
+    {
+        // Room for 1 MB of unread PONGs, and no rate limit to stop the flood first.
+        await using var server = await TestServer.StartAsync("""
+            game-server {
+              max-outbound-bytes = 1m
+              rate-limit { messages-per-second = 100000, burst = 100000, bytes-per-second = 100m, byte-burst = 100m }
+            }
+            """);
+        using var http = new HttpClient { BaseAddress = server.HttpUri };
+        using var reader = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await reader.ConnectAsync(new IPEndPoint(IPAddress.Loopback, server.EndPoint.Port));
+        await server.WaitForOnlineCountAsync(1);
+
+        // PONGs of 4 KB until the server holds some: first the kernel's buffers fill (the
+        // server's send buffer grows to 4 MB on Linux), then the server's queue, up to 1 MB.
+        var ping = WireClient.Frame(Encoding.UTF8.GetBytes($$"""{"cmd":"PING","message":"{{new string('x', 4000)}}"}"""));
+        double queued = 0;
+        using var deadline = new CancellationTokenSource(WireClient.DefaultTimeout);
+        for (var sent = 0; queued < 64 * 1024 && sent < 4000 && !deadline.IsCancellationRequested; sent++)
+        {
+            await reader.SendAsync(ping, deadline.Token);
+            if (sent % 100 == 99)
+            {
+                queued = (await PrometheusText.ScrapeAsync(http)).Value("game_server_outbound_queued_bytes");
+            }
+        }
+
+        Assert.True(queued >= 64 * 1024, $"game_server_outbound_queued_bytes shows {queued} bytes waiting for a player who reads nothing");
+        Assert.Equal(1, await server.OnlineCountAsync()); // Still under max-outbound-bytes: waiting, not dropped.
     }
 
     [Fact]
@@ -98,7 +148,7 @@ public sealed class MetricsTests : IAsyncLifetime
         var scrape = await PrometheusText.ScrapeAsync(_http);
 
         Assert.Contains(scrape.Names, name => name.StartsWith("dotnet_", StringComparison.Ordinal)); // The "System.Runtime" meter.
-        string[] allowed = ["transport", "reason", "cmd", "code"];
+        string[] allowed = ["transport", "reason", "cmd", "code", "le"]; // le: a histogram's bucket bound.
         var ours = scrape.Samples.Where(s => s.Name.StartsWith("game_server_", StringComparison.Ordinal)).ToList();
         Assert.NotEmpty(ours);
         Assert.All(ours, sample => Assert.All(
