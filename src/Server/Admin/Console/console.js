@@ -181,11 +181,15 @@
             height: CHART_HEIGHT,
             cursor: { drag: { x: false, y: false } },
             scales: {
-                x: { time: true },
+                // At least a minute wide, so the first few points do not get millisecond ticks.
+                x: { time: true, range: (_u, min, max) => [Math.min(min, max - 60), max] },
                 // From zero, with headroom: a flat line at the top edge reads as "at a limit".
                 y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(max * 1.2))] },
             },
-            axes: [axis(), { ...axis(), size: 52, values: (_u, ticks) => ticks.map(formatValue) }],
+            axes: [
+                { ...axis(), space: 70, values: (_u, ticks) => ticks.map(formatClock) },
+                { ...axis(), size: 52, values: (_u, ticks) => ticks.map(formatValue) },
+            ],
             series: [{ label: "At", value: (u, t, _s, idx) => formatTime(idx == null ? last(u.data[0]) : t) }, ...series],
         };
         const chart = new uPlot(options, [[], ...series.map(() => [])], container);
@@ -206,6 +210,12 @@
 
     function last(values) {
         return values && values.length ? values[values.length - 1] : null;
+    }
+
+    const clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
+
+    function formatClock(seconds) {
+        return clock.format(new Date(seconds * 1000));
     }
 
     function formatTime(seconds) {
