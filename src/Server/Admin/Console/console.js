@@ -244,6 +244,8 @@
         ensureCharts();
         playersChart.setData([history.t, history.players]);
         framesChart.setData([history.t, history.framesIn, history.framesOut]);
+        // How many points the charts hold, for tests and screenshots that wait for a few.
+        document.body.dataset.chartPoints = String(history.t.length);
     }
 
     // ---- stats, header, missing nodes ------------------------------------------------------
