@@ -74,6 +74,7 @@ internal static class HttpListener
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Live) });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
         app.MapPrometheusScrapingEndpoint("/metrics");
+        AdminConsole.Map(app);
         app.Map(WebSocketEndpoint.Path, context =>
         {
             if (!context.RequestServices.GetRequiredService<PlayerReadiness>().IsReady)
