@@ -43,16 +43,19 @@ public sealed partial class ServerProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the server dll that was built next to the tests, from <paramref name="workingDirectory"/>.</summary>
-    public static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ServerProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartExecutable("dotnet", workingDirectory, environment, [Path.Combine(AppContext.BaseDirectory, "ActorGameServer.Server.dll"), .. args]);
+
+    /// <summary>Starts <paramref name="executable"/> (a published server binary, or dotnet) with <paramref name="args"/>.</summary>
+    public static ServerProcess StartExecutable(string executable, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(executable)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ActorGameServer.Server.dll"));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
