@@ -4,8 +4,8 @@ namespace ActorGameServer.Server.Configuration;
 
 /// <summary>
 /// Loads the HOCON the server runs with. Layers, highest precedence first: the optional
-/// <c>--config FILE</c>, the <c>GAME_SERVER_*</c> environment variables, and
-/// <c>hocon/server.hocon</c> next to the binary.
+/// <c>--config FILE</c>, the <c>GAME_SERVER_*</c> environment variables, and the defaults,
+/// <c>hocon/server.hocon</c>, built into the binary.
 /// </summary>
 public static class ServerConfig
 {
@@ -32,8 +32,13 @@ public static class ServerConfig
     /// <summary>Of those, the ones that set a list: a comma-separated value becomes a list of strings.</summary>
     private static readonly IReadOnlySet<string> ListVariables = new HashSet<string> { "GAME_SERVER_SEED_NODES" };
 
-    /// <summary>The default configuration file, found relative to the binary rather than the working directory.</summary>
-    public static string DefaultFilePath => Path.Combine(AppContext.BaseDirectory, "hocon", DefaultFileName);
+    /// <summary>
+    /// The defaults, <c>hocon/server.hocon</c>, embedded in the server's assembly (Server.csproj):
+    /// a published server is one file that runs from any directory, and no stale copy of the
+    /// defaults beside it can disagree with the code that reads them. Operators change settings
+    /// with <c>--config</c> or the environment, never by editing the defaults.
+    /// </summary>
+    public static string Defaults { get; } = ReadDefaults();
 
     /// <summary>The defaults, with <paramref name="overrideFile"/> (when given) taking precedence.</summary>
     public static Config Load(string? overrideFile = null) => Load(overrideFile, Environment.GetEnvironmentVariable);
@@ -41,7 +46,7 @@ public static class ServerConfig
     /// <summary>As <see cref="Load(string?)"/>, with the environment variables read from <paramref name="environment"/> (tests).</summary>
     internal static Config Load(string? overrideFile, Func<string, string?> environment)
     {
-        var config = FromEnvironment(environment).WithFallback(ParseFile(DefaultFilePath));
+        var config = FromEnvironment(environment).WithFallback(Parse(Defaults, $"the built-in defaults (hocon/{DefaultFileName})"));
         return overrideFile is null ? config : ParseFile(overrideFile).WithFallback(config);
     }
 
@@ -65,6 +70,14 @@ public static class ServerConfig
     /// <summary>A HOCON list of quoted strings from a comma-separated value; blanks around commas are dropped.</summary>
     private static string QuoteList(string value) =>
         "[" + string.Join(", ", value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(Quote)) + "]";
+
+    private static string ReadDefaults()
+    {
+        using var stream = typeof(ServerConfig).Assembly.GetManifestResourceStream(DefaultFileName)
+            ?? throw new InvalidOperationException($"the server was built without its embedded {DefaultFileName}");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
 
     private static Config ParseFile(string path)
     {
