@@ -111,7 +111,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     IActorRef ISessionHost.Registry => Context.Parent;
 
     // Built only when a line is logged: a string per idle connection would cost about 100 bytes.
-    public string Who => $"client {_session.UserId} from {_connection.Remote} ({_connection.Transport})";
+    public ClientIdentity Who => new(_session.UserId, _connection.Remote, _connection.Transport);
 
     public static Props Props(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory) =>
         Akka.Actor.Props.CreateBy(new Producer(userId, connection, settings, routes, roomDirectory));
@@ -380,8 +380,8 @@ public sealed class ClientActor : UntypedActor, ISessionHost
 
         if (!_outbound.TryEnqueue(frame))
         {
-            _log.Warning(
-                "{0} is not reading: {1} bytes waiting, over max-outbound-bytes {2}; disconnecting",
+            _log.WarningEvent(
+                "not_reading", "{Client} is not reading: {PendingBytes} bytes waiting, over max-outbound-bytes {MaxOutboundBytes}; disconnecting",
                 Who, _outbound.PendingBytes, _settings.MaxOutboundBytes);
             Abort(CloseReason.NotReading);
             return false;

@@ -78,7 +78,7 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
         public static readonly SweepIdle Instance = new();
     }
 
-    private sealed record ClientEntry(long UserId, IPAddress Address, string Transport)
+    private sealed record ClientEntry(long UserId, IPAddress Address, EndPoint Remote, string Transport)
     {
         public ClientActor.Disconnected? Disconnected { get; set; }
     }
@@ -165,7 +165,7 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
                 ReleaseAddress(gone.Address);
                 _clientsByUserId.Remove(gone.UserId);
                 GameMetrics.ConnectionEnded(gone.Transport, gone.Disconnected?.Reason ?? CloseReason.ServerError);
-                _log.Info("client {0} disconnected: {1} ({2} online)", gone.UserId, Describe(gone.Disconnected), _clients.Count);
+                _log.InfoEvent("client_disconnected", "client {UserId} disconnected: {Why} ({Online} online)", gone.UserId, new Disconnection(gone.Disconnected, gone.Remote, gone.Transport), _clients.Count);
                 ReplyIfAllClosed();
                 break;
             case SweepIdle:
@@ -263,9 +263,9 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
         _connectionsPerAddress[address] = _connectionsPerAddress.GetValueOrDefault(address) + 1;
         var client = Context.ActorOf(ClientActor.Props(userId, connection, _settings, _routes, _roomDirectory), $"client-{userId}");
         _clientsByUserId.Add(userId, client);
-        _clients.Add(client, new ClientEntry(userId, address, connection.Transport));
+        _clients.Add(client, new ClientEntry(userId, address, connection.Remote, connection.Transport));
         GameMetrics.ConnectionAccepted(connection.Transport);
-        _log.Info("client {0} connected from {1} over {2} ({3} online)", userId, connection.Remote, connection.Transport, _clients.Count);
+        _log.InfoEvent("client_connected", "client {UserId} connected from {Remote} over {Transport} ({Online} online)", userId, connection.Remote, connection.Transport, _clients.Count);
         Sender.Tell(new Admitted(client));
         if (_closing is not null)
         {
@@ -274,13 +274,6 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
             client.Tell(new ClientActor.Shutdown(_closing.Reason, _closing.ReconnectAfter));
         }
     }
-
-    private static string Describe(ClientActor.Disconnected? disconnected) => disconnected switch
-    {
-        null => "stopped unexpectedly",
-        { Detail: "" } => disconnected.Reason.Describe(),
-        _ => $"{disconnected.Reason.Describe()} ({disconnected.Detail})",
-    };
 
     /// <summary>Why a new connection from <paramref name="address"/> cannot be admitted, or null if it can.</summary>
     private ProtocolError? RefusalFor(IPAddress address)
@@ -310,7 +303,7 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
             return;
         }
 
-        _log.Warning("refused connection from {0}: {1} ({2} more refused since the last such line)", remote, refusal.Detail, _refusalsNotLogged);
+        _log.WarningEvent("connection_refused", "refused connection from {Remote}: {Detail} ({NotLogged} more refused since the last such line)", remote, refusal.Detail, _refusalsNotLogged);
         _lastRefusalLog = Stopwatch.GetTimestamp();
         _refusalsNotLogged = 0;
     }

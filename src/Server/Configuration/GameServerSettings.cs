@@ -1,4 +1,5 @@
 using System.Net;
+using ActorGameServer.Server.Diagnostics;
 using ActorGameServer.Server.Limits;
 using ActorGameServer.Server.Rooms;
 using Akka.Configuration;
@@ -27,6 +28,9 @@ public sealed record GameServerSettings
     public required TimeSpan ShutdownTimeout { get; init; }
     public required HttpSettings Http { get; init; }
     public required ClusterSettings Cluster { get; init; }
+
+    /// <summary>Text (the default) or one JSON object per line; see <see cref="JsonLogFormatter"/>.</summary>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
 
     public EndPoint EndPoint => new IPEndPoint(Host, Port);
 
@@ -70,6 +74,7 @@ public sealed record GameServerSettings
                 Port = Read(config, "cluster.port", c => InRange(c.GetInt("cluster.port"), 0, 65535)),
                 SeedNodes = Read(config, "cluster.seed-nodes", c => c.GetStringList("cluster.seed-nodes").Select(ClusterSettings.ParseSeed).ToArray()),
             },
+            LogFormat = Read(config, "log-format", c => ParseLogFormat(c.GetString("log-format"))),
         }.Validated();
     }
 
@@ -171,6 +176,13 @@ public sealed record GameServerSettings
             ? address
             : throw new FormatException($"'{host}' is not an IP address (use 0.0.0.0 for all interfaces, 127.0.0.1 for this machine only)");
     }
+
+    private static LogFormat ParseLogFormat(string format) => format switch
+    {
+        "text" => LogFormat.Text,
+        "json" => LogFormat.Json,
+        _ => throw new FormatException($"'{format}' is not a log format (use text, or json for one JSON object per line)"),
+    };
 
     private static int InRange(int value, int min, int max) =>
         value >= min && value <= max ? value : throw new FormatException($"{value} is outside {min}..{max}");

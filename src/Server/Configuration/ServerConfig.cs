@@ -24,6 +24,7 @@ public static class ServerConfig
         ["GAME_SERVER_HTTP_HOST"] = "game-server.http.host",
         ["GAME_SERVER_HTTP_PORT"] = "game-server.http.port",
         ["GAME_SERVER_LOGLEVEL"] = "akka.loglevel",
+        ["GAME_SERVER_LOG_FORMAT"] = "game-server.log-format",
         ["GAME_SERVER_CLUSTER_HOST"] = "game-server.cluster.host",
         ["GAME_SERVER_CLUSTER_PORT"] = "game-server.cluster.port",
         ["GAME_SERVER_SEED_NODES"] = "game-server.cluster.seed-nodes",

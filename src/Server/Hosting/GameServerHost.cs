@@ -119,10 +119,18 @@ public sealed class GameServerHost : IAsyncDisposable
     internal static void AddGameServer(IServiceCollection services, ILoggingBuilder logging, Config config, GameServerSettings settings)
     {
         // The server logs through Akka's logger (one line per event, level from akka.loglevel);
-        // the host itself only has something to say when it goes wrong.
+        // the host itself only has something to say when it goes wrong. In JSON mode both write
+        // the same JSON lines (game-server.log-format).
         logging.ClearProviders();
         logging.SetMinimumLevel(LogLevel.Warning);
-        logging.AddSimpleConsole(console => console.SingleLine = true);
+        if (settings.LogFormat == LogFormat.Json)
+        {
+            logging.AddProvider(new JsonConsoleLoggerProvider());
+        }
+        else
+        {
+            logging.AddSimpleConsole(console => console.SingleLine = true);
+        }
 
         services.Configure<HostOptions>(host => host.ShutdownTimeout = settings.ShutdownTimeout + TimeSpan.FromSeconds(10));
         services.AddHostedService<GameStopsFirst>();
@@ -136,7 +144,8 @@ public sealed class GameServerHost : IAsyncDisposable
             akka.WithHealthCheck("game-server-ready", (_, _, _) => Task.FromResult(readiness.NotReadyBecause is { } why
                 ? HealthCheckResult.Unhealthy(why)
                 : HealthCheckResult.Healthy("taking players")), tags: [HealthTags.Ready]);
-            akka.AddHocon(settings.Cluster.ToAkkaConfig().WithFallback(config), HoconAddMode.Prepend)
+            var logFormat = settings.LogFormat == LogFormat.Json ? JsonLogger.AkkaConfig : Config.Empty;
+            akka.AddHocon(logFormat.WithFallback(settings.Cluster.ToAkkaConfig()).WithFallback(config), HoconAddMode.Prepend)
                 .WithActors((system, registry) =>
                 {
                     // The directory and the shard region each need the other: the region is started

@@ -1,4 +1,5 @@
 using ActorGameServer.Protocol;
+using ActorGameServer.Server.Diagnostics;
 using Akka.Actor;
 
 namespace ActorGameServer.Server.Sessions;
@@ -12,8 +13,8 @@ public interface ISessionHost
     /// <summary>The <c>ClientRegistry</c>, which knows every player by user id.</summary>
     IActorRef Registry { get; }
 
-    /// <summary>How log lines name this player, e.g. "client 7 from 127.0.0.1:5000 (tcp)"; built when a line is written.</summary>
-    string Who { get; }
+    /// <summary>How log lines name this player: "client 7 from 127.0.0.1:5000 (tcp)" in text, its fields in JSON.</summary>
+    ClientIdentity Who { get; }
 
     /// <summary>Queue a frame for the player, in order after everything queued before.</summary>
     void Send(EncodedFrame frame);

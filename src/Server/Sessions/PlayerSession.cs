@@ -89,7 +89,7 @@ public sealed class PlayerSession : IClientSession
         }
         else if (decoded.Error is { } error)
         {
-            _log.Info("{0} sent a bad frame: {1} ({2}); disconnecting", _host.Who, error.Code.ToWire(), error.Detail);
+            _log.InfoEvent("bad_frame", "{Client} sent a bad frame: {ErrorCode} ({Detail}); disconnecting", _host.Who, error.Code.ToWire(), error.Detail);
             Close(CloseReason.ProtocolError, error);
         }
     }
@@ -184,7 +184,7 @@ public sealed class PlayerSession : IClientSession
             return _settings.IdleTimeout - idle;
         }
 
-        _log.Info("{0} completed no frame for {1}; disconnecting", _host.Who, _settings.IdleTimeout);
+        _log.InfoEvent("idle_timeout", "{Client} completed no frame for {IdleTimeout}; disconnecting", _host.Who, _settings.IdleTimeout);
         var seconds = _settings.IdleTimeout.TotalSeconds;
         Close(CloseReason.IdleTimeout, new ProtocolError(
             ErrorCode.IdleTimeout, $"no complete frame for {seconds:0.#} s; send PING more often than every {seconds:0.#} s"));
@@ -227,7 +227,7 @@ public sealed class PlayerSession : IClientSession
                 PauseReading(frameBytes);
                 break;
             case RateDecision.Disconnect:
-                _log.Warning("{0} stayed over the rate limit for {1}; disconnecting", _host.Who, _settings.RateLimit.DisconnectAfter);
+                _log.WarningEvent("rate_limited", "{Client} stayed over the rate limit for {DisconnectAfter}; disconnecting", _host.Who, _settings.RateLimit.DisconnectAfter);
                 Close(CloseReason.RateLimited, RateLimitError(WithSilentDrops($"still over the limit after {_settings.RateLimit.DisconnectAfter.TotalSeconds:0.#} s; disconnecting")));
                 break;
         }

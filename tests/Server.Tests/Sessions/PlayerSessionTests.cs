@@ -1,5 +1,7 @@
+using System.Net;
 using System.Text;
 using ActorGameServer.Protocol;
+using ActorGameServer.Server.Diagnostics;
 using ActorGameServer.Server.Rooms;
 using ActorGameServer.Server.Routing;
 using ActorGameServer.Server.Sessions;
@@ -218,7 +220,7 @@ public sealed class PlayerSessionTests(ITestOutputHelper output) : Akka.TestKit.
 
         public IActorRef Registry => ActorRefs.Nobody;
 
-        public string Who => "client 7";
+        public ClientIdentity Who => new(7, new IPEndPoint(IPAddress.Loopback, 5000), "test");
 
         public void Send(EncodedFrame frame) => Sent.Add(frame);
 
