@@ -12,7 +12,7 @@
 //
 // Why it is written the way it is:
 // - Requests get a numeric id and are matched to their reply by it, as in the .NET and Godot
-//   clients. Every other frame (PRESENCE, RELAY, DIRECT, SHUTDOWN, an ERROR that answers no
+//   clients. Every other frame (PRESENCE, RELAY, DIRECT, SHUTDOWN, NOTICE, an ERROR that answers no
 //   request...) is a push and becomes an event named after its cmd in lower case, so a push a
 //   newer server adds reaches listeners without a change here.
 // - Frames over the WELCOME's max_payload are refused before they are sent: the server would
@@ -62,7 +62,9 @@ const utf8Strict = new TextDecoder("utf-8", { fatal: true });
  * - "relay" {room, from, data}
  * - "direct" {from, data}
  * - "shutdown" {reason, reconnect_after_ms}; the connection closes after it
- * - "error" {code, detail}: an ERROR that answers no request (idle_timeout, rate_limited...)
+ * - "notice" {message}: an administrator's announcement to every player
+ * - "error" {code, detail}: an ERROR that answers no request (idle_timeout, rate_limited,
+ *   kicked...)
  * - "close" {code, reason, wasClean}: the connection ended, once, whoever ended it
  * - any other push: its cmd in lower case
  */

@@ -13,7 +13,8 @@ namespace ActorGameServer.Client;
 /// <summary>
 /// A connection to ActorGameServer. Requests get an id and their reply is awaited
 /// (<see cref="RequestAsync"/>); everything else the server sends (PRESENCE, RELAY, DIRECT,
-/// SHUTDOWN, ...) comes out of <see cref="ReadPushesAsync"/> in the order it arrived.
+/// SHUTDOWN, NOTICE, an ERROR that answers no request such as kicked, ...) comes out of
+/// <see cref="ReadPushesAsync"/> in the order it arrived.
 /// </summary>
 public sealed class GameClient : IAsyncDisposable
 {

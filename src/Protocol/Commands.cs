@@ -25,10 +25,11 @@ public static class Commands
     public const string Presence = "PRESENCE";
     public const string Error = "ERROR";
     public const string Shutdown = "SHUTDOWN";
+    public const string Notice = "NOTICE";
 
     // Most frequent first: a game's frames are mostly PING and RELAY.
     private static readonly (byte[] Utf8, string Name)[] Known =
-        [.. new[] { Ping, Relay, Direct, Pong, Join, Leave, Hello, Rooms, Who, Welcome, HelloOk, Joined, Left, Presence, Error, Shutdown }
+        [.. new[] { Ping, Relay, Direct, Pong, Join, Leave, Hello, Rooms, Who, Welcome, HelloOk, Joined, Left, Presence, Error, Shutdown, Notice }
             .Select(name => (Encoding.UTF8.GetBytes(name), name))];
 
     /// <summary>

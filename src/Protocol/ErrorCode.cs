@@ -56,6 +56,9 @@ public enum ErrorCode
 
     /// <summary>DIRECT to a user id that is not connected.</summary>
     NoSuchUser,
+
+    /// <summary>An administrator disconnected this player; the detail is the reason they gave. The connection closes after it.</summary>
+    Kicked,
 }
 
 public static class ErrorCodeExtensions
@@ -80,6 +83,7 @@ public static class ErrorCodeExtensions
         ErrorCode.AlreadyInRoom => "already_in_room",
         ErrorCode.NotInRoom => "not_in_room",
         ErrorCode.NoSuchUser => "no_such_user",
+        ErrorCode.Kicked => "kicked",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 

@@ -37,6 +37,15 @@ public static class ServerFrames
             w.WriteEndObject();
         });
 
+    /// <summary><c>{"cmd":"NOTICE","message":{"message":"..."}}</c>: an administrator's announcement to every player.</summary>
+    public static EncodedFrame Notice(string message) =>
+        FrameWriter.Build(Commands.Notice, message, static (w, m) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("message"u8, m);
+            w.WriteEndObject();
+        });
+
     /// <summary><c>{"cmd":"HELLO_OK","message":{"user_id":7,"name":"Ada"}}</c></summary>
     public static EncodedFrame HelloOk(PlayerInfo player, RawJson? id) =>
         FrameWriter.Build(Commands.HelloOk, player, WritePlayer, id);

@@ -44,6 +44,10 @@ public sealed class FrameWriterTests
         var shutdown = Parse(ServerFrames.Shutdown("maintenance", 5000));
         Assert.Equal("maintenance", (string?)shutdown["message"]!["reason"]);
         Assert.Equal(5000, (int)shutdown["message"]!["reconnect_after_ms"]!);
+
+        var notice = Parse(ServerFrames.Notice("restart at 18:00 \"UTC\""));
+        Assert.Equal("NOTICE", (string?)notice["cmd"]);
+        Assert.Equal("restart at 18:00 \"UTC\"", (string?)notice["message"]!["message"]);
     }
 
     [Fact]
@@ -75,6 +79,7 @@ public sealed class FrameWriterTests
     [InlineData(ErrorCode.AlreadyInRoom, "already_in_room")]
     [InlineData(ErrorCode.NotInRoom, "not_in_room")]
     [InlineData(ErrorCode.NoSuchUser, "no_such_user")]
+    [InlineData(ErrorCode.Kicked, "kicked")]
     public void Every_code_has_its_wire_name(ErrorCode code, string wire)
     {
         Assert.Equal(wire, code.ToWire());
@@ -83,7 +88,7 @@ public sealed class FrameWriterTests
     [Fact]
     public void Every_code_is_covered_above()
     {
-        Assert.Equal(17, Enum.GetValues<ErrorCode>().Length);
+        Assert.Equal(18, Enum.GetValues<ErrorCode>().Length);
     }
 
     private static JObject Parse(EncodedFrame frame) =>

@@ -47,6 +47,7 @@ func _ready() -> void:
 	client.server_error.connect(func(code, detail, _id): _show("server error %s: %s" % [code, detail]))
 	client.client_error.connect(func(code, detail): _show("not sent (%s): %s" % [code, detail]))
 	client.shutdown.connect(func(reason, after_ms): _show("server shutting down (%s), back in %d ms" % [reason, after_ms]))
+	client.notice.connect(func(message): _show("notice: %s" % message))
 	_show("connecting to %s" % (client.url if client.url != "" else "%s:%d" % [client.host, client.port]))
 	client.connect_to_server()
 

@@ -18,7 +18,7 @@ namespace ActorGameServer.Server.Actors;
 /// it held, when the connection ends. A reset the transport never confirms (its connection is
 /// gone without a word) is given one more close-timeout, then the actor stops anyway.
 /// </summary>
-public sealed class ClientActor : UntypedActor, ISessionHost
+public sealed partial class ClientActor : UntypedActor, ISessionHost
 {
     // Send and Relayed cross nodes (ClusterMessageSerializer); the rest never leave this node, and say so (INoSerializationVerificationNeeded), so tests that serialize every message spare them.
     /// <summary>Queue a frame for this client (pushes from other actors).</summary>
@@ -165,6 +165,12 @@ public sealed class ClientActor : UntypedActor, ISessionHost
                 return true;
             }
 
+            if (message is Describe)
+            {
+                Sender.Tell(new Description(Snapshot())); // In any state: a closing player is still connected.
+                return true;
+            }
+
             return base.AroundReceive(receive, message);
         }
         catch (Exception e)
@@ -194,6 +200,9 @@ public sealed class ClientActor : UntypedActor, ISessionHost
                 break;
             case JoinRefused refused:
                 _session.OnJoinRefused(refused.Room, refused.Frame);
+                break;
+            case Kick kick:
+                OnKick(kick);
                 break;
             case Shutdown shutdown:
                 Enqueue(ServerFrames.Shutdown(shutdown.Reason, (int)shutdown.ReconnectAfter.TotalMilliseconds));
@@ -278,7 +287,7 @@ public sealed class ClientActor : UntypedActor, ISessionHost
     /// states drop it. One list for all of them, so a new message is not forgotten in one.
     /// </summary>
     private static bool OnlyWhileOpen(object message) =>
-        message is Send or Relayed or JoinedRoom or JoinRefused or RoomHere or Shutdown or CheckIdle or ResumeReading;
+        message is Send or Relayed or JoinedRoom or JoinRefused or RoomHere or Shutdown or Kick or CheckIdle or ResumeReading;
 
     /// <summary>Handles what the transport reported, the same in every state; returns what it was.</summary>
     private ConnectionEvent OnConnectionEvent(object message)

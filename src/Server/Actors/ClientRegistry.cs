@@ -20,7 +20,7 @@ namespace ActorGameServer.Server.Actors;
 /// online count right whatever the reason a client ended, asks every client a few times per
 /// idle timeout to check whether it went idle, and closes everyone when the server stops.
 /// </summary>
-public sealed class ClientRegistry : UntypedActor, IWithTimers
+public sealed partial class ClientRegistry : UntypedActor, IWithTimers
 {
     // Direct and NoSuchUser cross nodes (ClusterMessageSerializer); the rest never leave this node, and say so (INoSerializationVerificationNeeded), so tests that serialize every message spare them.
     /// <summary>
@@ -122,8 +122,11 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
     /// idle-timeout plus a quarter of it after its last frame; the price is one small message per
     /// client per sweep (10,000 players at the default 30 s: about 1,300 a second).
     /// </summary>
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         Timers.StartPeriodicTimer(nameof(SweepIdle), SweepIdle.Instance, _settings.IdleTimeout / 4);
+        StartSamplingTraffic();
+    }
 
     protected override SupervisorStrategy SupervisorStrategy() => new ClientSupervision();
 
@@ -186,6 +189,9 @@ public sealed class ClientRegistry : UntypedActor, IWithTimers
                 break;
             case NoSuchUser noSuchUser:
                 AnswerNoSuchUser(noSuchUser.ReplyTo, noSuchUser.To, noSuchUser.Id);
+                break;
+            case IAdminMessage admin:
+                OnAdminMessage(admin);
                 break;
             case Changed changed when changed.Key.Equals(NodeTable.Key):
                 _nodeTable = changed.Get(NodeTable.Key);

@@ -17,7 +17,7 @@ namespace ActorGameServer.Server.Clustering;
 /// and JSON (<see cref="RawJson"/>) travel as their UTF-8 bytes, unparsed. The room messages have
 /// their own serializer, next to the rooms.
 /// </summary>
-public sealed class ClusterMessageSerializer(ExtendedActorSystem actorSystem) : SerializerWithStringManifest(actorSystem)
+public sealed partial class ClusterMessageSerializer(ExtendedActorSystem actorSystem) : SerializerWithStringManifest(actorSystem)
 {
     private const string DirectManifest = "D";
     private const string NoSuchUserManifest = "N";
@@ -37,7 +37,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem actorSystem) : 
         ClientActor.Relayed => RelayedManifest,
         ClientActor.RoomMoving => RoomMovingManifest,
         ClientActor.RoomHere => RoomHereManifest,
-        _ => throw new ArgumentException($"{nameof(ClusterMessageSerializer)} cannot serialize {o.GetType()}", nameof(o)),
+        _ => AdminManifest(o) ?? throw new ArgumentException($"{nameof(ClusterMessageSerializer)} cannot serialize {o.GetType()}", nameof(o)),
     };
 
     public override byte[] ToBinary(object obj) => Write(output =>
@@ -78,7 +78,12 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem actorSystem) : 
                 WriteRef(output, 2, here.RoomActor);
                 break;
             default:
-                throw new ArgumentException($"{nameof(ClusterMessageSerializer)} cannot serialize {obj.GetType()}", nameof(obj));
+                if (!WriteAdmin(output, obj))
+                {
+                    throw new ArgumentException($"{nameof(ClusterMessageSerializer)} cannot serialize {obj.GetType()}", nameof(obj));
+                }
+
+                break;
         }
     });
 
@@ -89,7 +94,7 @@ public sealed class ClusterMessageSerializer(ExtendedActorSystem actorSystem) : 
         SendManifest => ReadSend(bytes),
         RelayedManifest => ReadRelayed(bytes),
         RoomMovingManifest or RoomHereManifest => ReadRoomChange(bytes, manifest),
-        _ => throw new SerializationException($"unknown manifest {manifest} for {nameof(ClusterMessageSerializer)}"),
+        _ => ReadAdmin(bytes, manifest) ?? throw new SerializationException($"unknown manifest {manifest} for {nameof(ClusterMessageSerializer)}"),
     };
 
     private static ClientRegistry.Direct ReadDirect(byte[] bytes)

@@ -58,6 +58,15 @@ internal static class ProtoWire
         }
     }
 
+    public static void WriteDouble(CodedOutputStream output, int field, double value)
+    {
+        if (value != 0)
+        {
+            output.WriteTag(field, WireFormat.WireType.Fixed64);
+            output.WriteDouble(value);
+        }
+    }
+
     public static void WriteString(CodedOutputStream output, int field, string value)
     {
         output.WriteTag(field, WireFormat.WireType.LengthDelimited);

@@ -27,6 +27,7 @@ public sealed record GameServerSettings
     public required TimeSpan ReconnectAfter { get; init; }
     public required TimeSpan ShutdownTimeout { get; init; }
     public required HttpSettings Http { get; init; }
+    public required AdminSettings Admin { get; init; }
     public required ClusterSettings Cluster { get; init; }
 
     /// <summary>Text (the default) or one JSON object per line; see <see cref="JsonLogFormatter"/>.</summary>
@@ -68,6 +69,7 @@ public sealed record GameServerSettings
             ReconnectAfter = Read(config, "shutdown.reconnect-after", c => Positive(c.GetTimeSpan("shutdown.reconnect-after"))),
             ShutdownTimeout = Read(config, "shutdown.timeout", c => Positive(c.GetTimeSpan("shutdown.timeout"))),
             Http = ReadHttp(config, host),
+            Admin = Read(config, "admin.token", c => AdminSettings.From(c.GetString("admin.token") ?? "")),
             Cluster = new ClusterSettings
             {
                 Host = Read(config, "cluster.host", c => ClusterSettings.ParseHost(c.GetString("cluster.host"))),

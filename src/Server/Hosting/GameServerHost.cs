@@ -6,11 +6,13 @@ using ActorGameServer.Server.Rooms;
 using ActorGameServer.Server.Routing;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace ActorGameServer.Server.Hosting;
 
@@ -158,9 +160,16 @@ public sealed class GameServerHost : IAsyncDisposable
                     var listener = system.ActorOf(ListenerActor.Props(settings, clients), "listener");
                     registry.Register<ClientRegistry>(clients);
                     registry.Register<ListenerActor>(listener);
+                    registry.Register<RoomDirectory>(rooms);
                     GracefulShutdown.Register(system, settings, readiness, listener, clients);
                     ClusterMembership.Join(system, settings.Cluster, readiness, clients, listener);
                     StageTimings.ReportEvery(TimeSpan.FromSeconds(5), system.Log);
+                    if (settings.Admin.Enabled && !settings.Http.Enabled)
+                    {
+                        // A warning, not an error: nodes of one cluster often share their environment, and
+                        // the admin API of any node with HTTP still lists, kicks and tells this node's players.
+                        system.Log.Warning("game-server.admin.token is set but game-server.http.port is off: this node serves no admin API");
+                    }
                 });
         });
     }

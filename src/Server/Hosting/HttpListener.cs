@@ -27,8 +27,8 @@ namespace ActorGameServer.Server.Hosting;
 /// <summary>
 /// The process's one HTTP listener: Kestrel in the same generic host as the actor system. It
 /// serves WebSocket players at <c>/ws</c>, the browser playground at <c>/</c>, and the health
-/// endpoints <c>/healthz</c> and <c>/readyz</c>, and Prometheus metrics at <c>/metrics</c>; the
-/// admin console will live here too.
+/// endpoints <c>/healthz</c> and <c>/readyz</c>, Prometheus metrics at <c>/metrics</c>, and the
+/// admin API under <c>/admin/api</c> when an admin token is set.
 /// </summary>
 internal static class HttpListener
 {
@@ -74,7 +74,14 @@ internal static class HttpListener
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Live) });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(HealthTags.Ready) });
         app.MapPrometheusScrapingEndpoint("/metrics");
-        AdminConsole.Map(app);
+        if (settings.Admin.Enabled)
+        {
+            // Off: nothing under /admin exists, so every /admin path is 404. The console page is
+            // static and holds no data, so it is served without the token; its API needs it.
+            AdminApi.Map(app, settings);
+            AdminConsole.Map(app);
+        }
+
         app.Map(WebSocketEndpoint.Path, context =>
         {
             if (!context.RequestServices.GetRequiredService<PlayerReadiness>().IsReady)
@@ -128,7 +135,7 @@ internal static class HttpListener
         limits.MaxRequestHeaderCount = http.MaxRequestHeaderCount;
         limits.RequestHeadersTimeout = http.RequestHeadersTimeout;
         limits.KeepAliveTimeout = http.KeepAliveTimeout;
-        limits.MaxRequestBodySize = 0; // No route takes a body yet.
+        limits.MaxRequestBodySize = 0; // Only the admin API's POSTs take a body, and raise this for themselves (AdminApi).
         kestrel.Listen(http.EndPoint, listen =>
         {
             listen.Protocols = HttpProtocols.Http1; // WebSocket over HTTP/1.1 is what every client speaks.

@@ -30,6 +30,14 @@ public sealed class RoomDirectory : UntypedActor, IWithTimers
     /// <summary>The ROOMS command; the listing goes to <paramref name="Client"/>.</summary>
     public sealed record ListRooms(IActorRef Client, RawJson? Id) : INoSerializationVerificationNeeded;
 
+    /// <summary>The admin API's rooms list: answered with <see cref="RoomsByNode"/>, from the same listing as ROOMS.</summary>
+    public sealed record ListRoomsByNode : INoSerializationVerificationNeeded
+    {
+        public static readonly ListRoomsByNode Instance = new();
+    }
+
+    public sealed record RoomsByNode(IReadOnlyList<RoomListing.NodeRoom> Rooms) : INoSerializationVerificationNeeded;
+
     /// <summary>A room whose actor lives on this node has <paramref name="Count"/> members now.</summary>
     public sealed record MemberCount(string Room, int Count) : INoSerializationVerificationNeeded;
 
@@ -100,6 +108,9 @@ public sealed class RoomDirectory : UntypedActor, IWithTimers
                 break;
             case ListRooms list:
                 list.Client.Tell(new ClientActor.Send(ServerFrames.Rooms(_listing.All(), list.Id)));
+                break;
+            case ListRoomsByNode:
+                Sender.Tell(new RoomsByNode([.. _listing.AllByNode(_cluster.SelfAddress)]));
                 break;
             case MemberCount count:
                 _listing.SetHere(count.Room, count.Count);

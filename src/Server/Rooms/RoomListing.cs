@@ -1,3 +1,4 @@
+using Akka.Actor;
 using Akka.Cluster;
 using Akka.DistributedData;
 
@@ -41,6 +42,26 @@ public sealed class RoomListing
         }
 
         return all.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => (r.Key, r.Value));
+    }
+
+    /// <summary>A room with members, and the address of the node its actor lives on.</summary>
+    public sealed record NodeRoom(string Room, int Members, string Node);
+
+    /// <summary>
+    /// Every room with members and where it lives, for the admin API: as <see cref="All"/>, a room
+    /// this node holds is listed once, as this node's (<paramref name="self"/>); a room moving
+    /// between two other nodes may briefly be listed under both.
+    /// </summary>
+    public IEnumerable<NodeRoom> AllByNode(Address self)
+    {
+        var here = self.ToString();
+        var all = _here.Select(r => new NodeRoom(r.Key, r.Value, here)).ToList();
+        foreach (var (node, rooms) in _elsewhere)
+        {
+            all.AddRange(rooms.Where(r => !_here.ContainsKey(r.Key)).Select(r => new NodeRoom(r.Key, r.Value, node.Address.ToString())));
+        }
+
+        return all.OrderBy(r => r.Room, StringComparer.Ordinal).ThenBy(r => r.Node, StringComparer.Ordinal);
     }
 
     /// <summary>A room whose actor lives on this node has <paramref name="members"/> members now (0: it is gone).</summary>

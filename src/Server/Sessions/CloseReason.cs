@@ -33,6 +33,9 @@ public enum CloseReason
 
     /// <summary>The transport refused a write; the connection is no longer usable.</summary>
     WriteFailed,
+
+    /// <summary>An administrator kicked the player (the admin API).</summary>
+    Kicked,
 }
 
 public static class CloseReasonExtensions
@@ -49,6 +52,7 @@ public static class CloseReasonExtensions
         CloseReason.Shutdown => "shutdown",
         CloseReason.ServerError => "server_error",
         CloseReason.WriteFailed => "write_failed",
+        CloseReason.Kicked => "kicked",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -64,6 +68,7 @@ public static class CloseReasonExtensions
         CloseReason.Shutdown => "server shutting down",
         CloseReason.ServerError => "server error",
         CloseReason.WriteFailed => "write failed",
+        CloseReason.Kicked => "kicked by an administrator",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -1,5 +1,6 @@
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
+using ActorGameServer.Server.Admin;
 using ActorGameServer.Server.Clustering;
 using ActorGameServer.Server.Configuration;
 using Akka.Serialization;
@@ -84,6 +85,39 @@ public sealed class ClusterMessageSerializerTests(ITestOutputHelper output)
         Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientActor.Relayed([], 0)));
         Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientActor.RoomMoving("lobby")));
         Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientActor.RoomHere("lobby", TestActor)));
+        object[] admin =
+        [
+            ClientRegistry.GetNodeStats.Instance, new ClientRegistry.NodeStats(1, 2, 3, 4), ClientRegistry.ListPlayers.Instance,
+            new ClientRegistry.NodePlayers([]), new ClientRegistry.KickPlayer(1, "r", "b"), new ClientRegistry.KickResult(1, true),
+            new ClientRegistry.BroadcastNotice("m", "b"), new ClientRegistry.NoticeSent(1),
+        ];
+        Assert.All(admin, message => Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(message)));
+    }
+
+    [Fact]
+    public void The_admin_APIs_questions_and_answers_cross_with_every_field()
+    {
+        Assert.Same(ClientRegistry.GetNodeStats.Instance, RoundTrip(ClientRegistry.GetNodeStats.Instance));
+        Assert.Same(ClientRegistry.ListPlayers.Instance, RoundTrip(ClientRegistry.ListPlayers.Instance));
+        Assert.Equal(new ClientRegistry.NodeStats(3, 120.5, 0, 86_400.2), RoundTrip(new ClientRegistry.NodeStats(3, 120.5, 0, 86_400.2)));
+        Assert.Equal(new ClientRegistry.KickPlayer((1L << 32) + 5, "cheating \"é\"", "10.0.0.9:5555"), RoundTrip(new ClientRegistry.KickPlayer((1L << 32) + 5, "cheating \"é\"", "10.0.0.9:5555")));
+        Assert.Equal(new ClientRegistry.KickResult(42, Found: false), RoundTrip(new ClientRegistry.KickResult(42, Found: false)));
+        Assert.Equal(new ClientRegistry.KickResult(42, Found: true), RoundTrip(new ClientRegistry.KickResult(42, Found: true)));
+        Assert.Equal(new ClientRegistry.BroadcastNotice("restart at 18:00 ü", "[::1]:80"), RoundTrip(new ClientRegistry.BroadcastNotice("restart at 18:00 ü", "[::1]:80")));
+        Assert.Equal(0, RoundTrip(new ClientRegistry.NoticeSent(0)).Players);
+        Assert.Equal(12_000, RoundTrip(new ClientRegistry.NoticeSent(12_000)).Players);
+
+        var connectedAt = new DateTimeOffset(2025, 1, 31, 17, 4, 5, TimeSpan.Zero).AddTicks(1234567);
+        var ada = new PlayerSnapshot(7, "Ada ü", "127.0.0.1:5555", "tcp", ["arena", "lobby"], connectedAt, 10, 12, 400, 500);
+        var bo = new PlayerSnapshot(1L << 33, "", "[::1]:6000", "websocket", [], connectedAt, 0, 1, 0, 30);
+        var copy = RoundTrip(new ClientRegistry.NodePlayers([ada, bo]));
+        Assert.Equal(2, copy.Players.Count);
+        Assert.Equal(ada with { Rooms = copy.Players[0].Rooms }, copy.Players[0]);
+        Assert.Equal(["arena", "lobby"], copy.Players[0].Rooms);
+        Assert.Equal(bo with { Rooms = copy.Players[1].Rooms }, copy.Players[1]);
+        Assert.Empty(copy.Players[1].Rooms);
+        Assert.Equal(TimeSpan.Zero, copy.Players[0].ConnectedAt.Offset);
+        Assert.Empty(RoundTrip(new ClientRegistry.NodePlayers([])).Players);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public sealed class GodotProtocolUnitTests(ITestOutputHelper output)
         "ok: ROOMS becomes rooms",
         "ok: ERROR becomes error with code and request id",
         "ok: SHUTDOWN becomes shutdown with reconnect_after_ms",
+        "ok: NOTICE becomes notice with its message",
         "ok: an unknown command becomes unknown, not an error",
         "ok: a frame that is not JSON becomes unknown, not a script error",
         "ok: utf8_size counts UTF-8 bytes, not characters (10)",

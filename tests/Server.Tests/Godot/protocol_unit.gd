@@ -155,6 +155,8 @@ func decoding(protocol):
 	check(event.get("type") == "error" and event.get("code") == "not_in_room" and event.get("id") == 9, "ERROR becomes error with code and request id (%s)" % str(event))
 	event = protocol.decode("{\"cmd\":\"SHUTDOWN\",\"message\":{\"reason\":\"restart\",\"reconnect_after_ms\":5000}}")
 	check(event.get("type") == "shutdown" and event.get("reconnect_after_ms") == 5000, "SHUTDOWN becomes shutdown with reconnect_after_ms (%s)" % str(event))
+	event = protocol.decode("{\"cmd\":\"NOTICE\",\"message\":{\"message\":\"maintenance at 18:00\"}}")
+	check(event.get("type") == "notice" and event.get("message") == "maintenance at 18:00", "NOTICE becomes notice with its message (%s)" % str(event))
 
 	event = protocol.decode("{\"cmd\":\"FROM_THE_FUTURE\",\"message\":1}")
 	check(event.get("type") == "unknown" and event.get("cmd") == "FROM_THE_FUTURE", "an unknown command becomes unknown, not an error (%s)" % str(event))

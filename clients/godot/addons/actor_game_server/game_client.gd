@@ -44,6 +44,8 @@ signal server_error(code: String, detail: String, request_id: int)
 signal client_error(code: String, detail: String)
 ## The server is stopping. The reconnect waits at least reconnect_after_ms.
 signal shutdown(reason: String, reconnect_after_ms: int)
+## An administrator's announcement to every player (the admin API's broadcast): show it.
+signal notice(message: String)
 
 @export var host: String = "127.0.0.1"
 @export var port: int = 9300
@@ -257,4 +259,6 @@ func _dispatch(event: Dictionary) -> void:
 		"shutdown":
 			_backoff.honor_server_hint(event["reconnect_after_ms"])
 			shutdown.emit(event["reason"], event["reconnect_after_ms"])
+		"notice":
+			notice.emit(event["message"])
 		# "unknown": a newer server's frame this client does not know; ignored on purpose.

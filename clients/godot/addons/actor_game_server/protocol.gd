@@ -40,6 +40,7 @@
 #   rooms          {rooms, id}                     rooms: [{room, members}]
 #   error          {code, detail, id}              id is 0 when the error answers no request
 #   shutdown       {reason, reconnect_after_ms}
+#   notice         {message}                       an administrator's announcement to every player
 #   unknown        {cmd, message, id}              a command this client does not know yet
 
 const TcpTransport = preload("tcp_transport.gd")
@@ -297,6 +298,8 @@ func decode(text):
 			return {"type": "error", "code": _as_string(body.get("code")), "detail": _as_string(body.get("detail")), "id": id}
 		"SHUTDOWN":
 			return {"type": "shutdown", "reason": _as_string(body.get("reason")), "reconnect_after_ms": _as_int(body.get("reconnect_after_ms"), 0)}
+		"NOTICE":
+			return {"type": "notice", "message": _as_string(body.get("message"))}
 	return {"type": "unknown", "cmd": cmd, "message": message, "id": id}
 
 
