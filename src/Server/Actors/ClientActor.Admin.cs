@@ -1,5 +1,6 @@
 using ActorGameServer.Protocol;
 using ActorGameServer.Server.Admin;
+using ActorGameServer.Server.Diagnostics;
 using ActorGameServer.Server.Sessions;
 using Akka.Actor;
 using Akka.Event;
@@ -26,7 +27,7 @@ public sealed partial class ClientActor
 
     private void OnKick(Kick kick)
     {
-        _log.Info("{0}, named \"{1}\", kicked by the administrator at {2}: {3}", Who, _session.Player.Name, kick.By, kick.Reason);
+        _log.InfoEvent("player_kicked", "{Client}, named \"{Name}\", kicked by the administrator at {Admin}: {KickReason}", Who, _session.Player.Name, kick.By, kick.Reason);
         ((ISessionHost)this).Close(CloseReason.Kicked, new ProtocolError(ErrorCode.Kicked, kick.Reason));
     }
 

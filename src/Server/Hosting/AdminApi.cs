@@ -4,6 +4,7 @@ using ActorGameServer.Protocol;
 using ActorGameServer.Server.Actors;
 using ActorGameServer.Server.Admin;
 using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Diagnostics;
 using ActorGameServer.Server.Rooms;
 using Akka.Actor;
 using Akka.Cluster;
@@ -174,7 +175,7 @@ internal sealed class AdminApi
             throw new AdminRequestException(StatusCodes.Status404NotFound, $"no player {userId}");
         }
 
-        system.Log.Info("admin API: {0} kicked player {1}: {2}", caller, userId, reason);
+        system.Log.InfoEvent("admin_kick", "admin API: {Admin} kicked player {UserId}: {KickReason}", caller, userId, reason);
         await WriteAsync(context, StatusCodes.Status200OK, new AdminJson.Kicked(userId));
     }
 
@@ -199,7 +200,7 @@ internal sealed class AdminApi
             system.Log.Warning("admin API: node(s) {0} did not confirm the notice within {1}", string.Join(", ", result.Missing), QueryTimeout);
         }
 
-        system.Log.Info("admin API: {0} sent a notice to {1} player(s): {2}", caller, sentTo, message);
+        system.Log.InfoEvent("admin_broadcast", "admin API: {Admin} sent a notice to {Players} player(s): {Notice}", caller, sentTo, message);
         await WriteAsync(context, StatusCodes.Status200OK, new AdminJson.Sent(sentTo));
     }
 

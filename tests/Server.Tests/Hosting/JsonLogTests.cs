@@ -78,6 +78,49 @@ public sealed partial class JsonLogTests : IDisposable
     }
 
     [Fact]
+    public async Task A_kick_from_the_admin_api_is_logged_with_who_kicked_whom_and_why()
+    {
+        const string token = "json-logs-admin-token-0123456789";
+        using var server = ServerProcess.Start(_directory, Environment(("GAME_SERVER_LOG_FORMAT", "json"), ("GAME_SERVER_ADMIN_TOKEN", token)));
+        var endPoint = await server.WaitUntilListeningAsync();
+        var http = new Uri($"http://{await server.WaitForLogAsync(HttpLine())}/");
+        var (player, welcome) = await WireClient.ConnectWelcomedAsync(endPoint);
+        var userId = (long)welcome["user_id"]!;
+        await using (player)
+        {
+            using var client = new HttpClient { BaseAddress = http, Timeout = WireClient.DefaultTimeout };
+            using var kick = new HttpRequestMessage(HttpMethod.Post, $"admin/api/players/{userId}/kick")
+            {
+                Content = new StringContent("""{"reason":"spamming \"lobby\""}""", Encoding.UTF8, "application/json"),
+            };
+            kick.Headers.Authorization = new("Bearer", token);
+            using (var response = await client.SendAsync(kick))
+            {
+                response.EnsureSuccessStatusCode();
+            }
+
+            Assert.Equal("kicked", (string?)(await player.ReadFrameAsync())["message"]!["code"]);
+            Assert.True(await player.IsClosedByServerAsync());
+        }
+
+        await server.WaitForLogAsync(DisconnectedEvent());
+        server.SendSigterm();
+        Assert.Equal(0, await server.WaitForExitAsync());
+
+        var events = server.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => Assert.IsType<JsonObject>(JsonNode.Parse(line), exactMatch: false))
+            .ToList();
+        var kicked = Single(events, "player_kicked");
+        Assert.Equal(userId, (long)kicked["user_id"]!);
+        Assert.Equal("spamming \"lobby\"", (string?)kicked["kick_reason"]);
+        Assert.StartsWith("127.0.0.1", (string?)kicked["admin"]);
+        var adminKick = Single(events, "admin_kick");
+        Assert.Equal(userId, (long)adminKick["user_id"]!);
+        Assert.Equal("kicked", (string?)Single(events, "client_disconnected")["reason"]);
+        Assert.DoesNotContain(token, server.StandardOutput); // Never the token in a log.
+    }
+
+    [Fact]
     public async Task An_unknown_format_stops_start_up_with_one_clear_line()
     {
         using var server = ServerProcess.Start(_directory, Environment(("GAME_SERVER_LOG_FORMAT", "xml")));
@@ -121,6 +164,9 @@ public sealed partial class JsonLogTests : IDisposable
 
         return environment;
     }
+
+    [GeneratedRegex(@"\(HTTP on (\S+)\)")]
+    private static partial Regex HttpLine();
 
     [GeneratedRegex("\"event\":\"client_disconnected\"")]
     private static partial Regex DisconnectedEvent();
