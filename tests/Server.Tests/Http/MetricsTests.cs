@@ -88,10 +88,12 @@ public sealed class MetricsTests : IAsyncLifetime
     [Fact]
     public async Task Frames_waiting_for_a_player_who_does_not_read_show_as_outbound_queued_bytes()
     {
-        // Room for 1 MB of unread PONGs, and no rate limit to stop the flood first.
+        // Room for more unread PONGs than the flood below can cause (at most 4,000 of 4 KB): the
+        // server may read a burst of PINGs late, on a busy machine, and queue their PONGs at
+        // once. No rate limit to stop the flood first.
         await using var server = await TestServer.StartAsync("""
             game-server {
-              max-outbound-bytes = 1m
+              max-outbound-bytes = 64m
               rate-limit { messages-per-second = 100000, burst = 100000, bytes-per-second = 100m, byte-burst = 100m }
             }
             """);
@@ -101,7 +103,7 @@ public sealed class MetricsTests : IAsyncLifetime
         await server.WaitForOnlineCountAsync(1);
 
         // PONGs of 4 KB until the server holds some: first the kernel's buffers fill (the
-        // server's send buffer grows to 4 MB on Linux), then the server's queue, up to 1 MB.
+        // server's send buffer grows to 4 MB on Linux), then the server's queue.
         var ping = WireClient.Frame(Encoding.UTF8.GetBytes($$"""{"cmd":"PING","message":"{{new string('x', 4000)}}"}"""));
         double queued = 0;
         using var deadline = new CancellationTokenSource(WireClient.DefaultTimeout);
