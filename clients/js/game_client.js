@@ -189,9 +189,16 @@ export class GameClient extends EventTarget {
         return { message: reply.message, rttMs: performance.now() - started };
     }
 
-    /** Resolves with {user_id, name}. Only while in no room. */
-    async hello(name) {
-        return (await this.request("HELLO", { name })).message;
+    /**
+     * Resolves with {user_id, name}, and account when signed in. Only while in no room. With a
+     * token (a JWT from your login service) on a server with sign-in on, the player signs in; a
+     * null name then takes the token's name claim. An invalid token rejects with bad_token.
+     */
+    async hello(name, token = null) {
+        const message = {};
+        if (name !== null && name !== undefined) message.name = name;
+        if (token !== null && token !== undefined) message.token = token;
+        return (await this.request("HELLO", message)).message;
     }
 
     /** Resolves with {room, members: [{user_id, name}]}, this client included. */

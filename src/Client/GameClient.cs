@@ -133,6 +133,27 @@ public sealed class GameClient : IAsyncDisposable
     public Task<ServerFrame> HelloAsync(string name, CancellationToken cancellationToken = default) =>
         RequestAsync(Commands.Hello, JsonSerializer.Serialize(new { name }), cancellationToken);
 
+    /// <summary>
+    /// Signs in with <paramref name="token"/> (a JWT from your login service) on a server with
+    /// sign-in on; HELLO_OK then carries <c>account</c>. Without <paramref name="name"/>, the
+    /// token's <c>name</c> claim names the player. An invalid token is answered ERROR bad_token.
+    /// </summary>
+    public Task<ServerFrame> HelloAsync(string? name, string? token, CancellationToken cancellationToken = default)
+    {
+        var hello = new Dictionary<string, string>(2);
+        if (name is not null)
+        {
+            hello["name"] = name;
+        }
+
+        if (token is not null)
+        {
+            hello["token"] = token;
+        }
+
+        return RequestAsync(Commands.Hello, JsonSerializer.Serialize(hello), cancellationToken);
+    }
+
     /// <summary>Joins a room; the reply's <c>members</c> lists everyone in it, this client included.</summary>
     public Task<ServerFrame> JoinAsync(string room, CancellationToken cancellationToken = default) =>
         RequestAsync(Commands.Join, JsonSerializer.Serialize(new { room }), cancellationToken);

@@ -59,6 +59,18 @@ public enum ErrorCode
 
     /// <summary>An administrator disconnected this player; the detail is the reason they gave. The connection closes after it.</summary>
     Kicked,
+
+    /// <summary>HELLO with a token that is not valid: bad signature, expired, not yet valid, another issuer or audience. The connection stays open.</summary>
+    BadToken,
+
+    /// <summary>
+    /// Sign-in is required and the player has not signed in: the request was refused (the
+    /// connection stays open), or no sign-in came within the auth timeout (the connection closes after it).
+    /// </summary>
+    Unauthenticated,
+
+    /// <summary>The same account signed in on another connection; this one closes after it.</summary>
+    Replaced,
 }
 
 public static class ErrorCodeExtensions
@@ -84,6 +96,9 @@ public static class ErrorCodeExtensions
         ErrorCode.NotInRoom => "not_in_room",
         ErrorCode.NoSuchUser => "no_such_user",
         ErrorCode.Kicked => "kicked",
+        ErrorCode.BadToken => "bad_token",
+        ErrorCode.Unauthenticated => "unauthenticated",
+        ErrorCode.Replaced => "replaced",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 

@@ -46,7 +46,7 @@ public static class ServerFrames
             w.WriteEndObject();
         });
 
-    /// <summary><c>{"cmd":"HELLO_OK","message":{"user_id":7,"name":"Ada"}}</c></summary>
+    /// <summary><c>{"cmd":"HELLO_OK","message":{"user_id":7,"name":"Ada"}}</c>, with <c>"account"</c> when signed in.</summary>
     public static EncodedFrame HelloOk(PlayerInfo player, RawJson? id) =>
         FrameWriter.Build(Commands.HelloOk, player, WritePlayer, id);
 
@@ -136,6 +136,11 @@ public static class ServerFrames
         w.WriteStartObject();
         w.WriteNumber("user_id"u8, player.UserId);
         w.WriteString("name"u8, player.Name);
+        if (player.Account is { } account)
+        {
+            w.WriteString("account"u8, account); // Only signed-in players have one; others' JSON is unchanged.
+        }
+
         w.WriteEndObject();
     }
 

@@ -80,6 +80,9 @@ public sealed class FrameWriterTests
     [InlineData(ErrorCode.NotInRoom, "not_in_room")]
     [InlineData(ErrorCode.NoSuchUser, "no_such_user")]
     [InlineData(ErrorCode.Kicked, "kicked")]
+    [InlineData(ErrorCode.BadToken, "bad_token")]
+    [InlineData(ErrorCode.Unauthenticated, "unauthenticated")]
+    [InlineData(ErrorCode.Replaced, "replaced")]
     public void Every_code_has_its_wire_name(ErrorCode code, string wire)
     {
         Assert.Equal(wire, code.ToWire());
@@ -88,7 +91,7 @@ public sealed class FrameWriterTests
     [Fact]
     public void Every_code_is_covered_above()
     {
-        Assert.Equal(18, Enum.GetValues<ErrorCode>().Length);
+        Assert.Equal(21, Enum.GetValues<ErrorCode>().Length);
     }
 
     private static JObject Parse(EncodedFrame frame) =>

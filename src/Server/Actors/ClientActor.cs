@@ -204,6 +204,9 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
             case Kick kick:
                 OnKick(kick);
                 break;
+            case Replace:
+                OnReplace();
+                break;
             case Shutdown shutdown:
                 Enqueue(ServerFrames.Shutdown(shutdown.Reason, (int)shutdown.ReconnectAfter.TotalMilliseconds));
                 BeginClose(CloseReason.Shutdown, error: null);
@@ -287,7 +290,7 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
     /// states drop it. One list for all of them, so a new message is not forgotten in one.
     /// </summary>
     private static bool OnlyWhileOpen(object message) =>
-        message is Send or Relayed or JoinedRoom or JoinRefused or RoomHere or Shutdown or Kick or CheckIdle or ResumeReading;
+        message is Send or Relayed or JoinedRoom or JoinRefused or RoomHere or Shutdown or Kick or Replace or CheckIdle or ResumeReading;
 
     /// <summary>Handles what the transport reported, the same in every state; returns what it was.</summary>
     private ConnectionEvent OnConnectionEvent(object message)

@@ -124,7 +124,10 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
     /// </summary>
     protected override void PreStart()
     {
-        Timers.StartPeriodicTimer(nameof(SweepIdle), SweepIdle.Instance, _settings.IdleTimeout / 4);
+        // With auth.required, the same sweep ends connections that did not sign in in time, so it
+        // runs often enough for the shorter of the two timeouts.
+        var sweepFor = _settings.Auth.Required && _settings.Auth.Timeout < _settings.IdleTimeout ? _settings.Auth.Timeout : _settings.IdleTimeout;
+        Timers.StartPeriodicTimer(nameof(SweepIdle), SweepIdle.Instance, sweepFor / 4);
         StartSamplingTraffic();
     }
 
@@ -167,6 +170,7 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
             case ClientStopped stopped when _clients.Remove(stopped.Client, out var gone):
                 ReleaseAddress(gone.Address);
                 _clientsByUserId.Remove(gone.UserId);
+                ForgetAccountOf(stopped.Client);
                 GameMetrics.ConnectionEnded(gone.Transport, gone.Disconnected?.Reason ?? CloseReason.ServerError);
                 _log.InfoEvent("client_disconnected", "client {UserId} disconnected: {Why} ({Online} online)", gone.UserId, new Disconnection(gone.Disconnected, gone.Remote, gone.Transport), _clients.Count);
                 ReplyIfAllClosed();
@@ -186,6 +190,9 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
                 break;
             case Direct direct:
                 OnDirect(direct);
+                break;
+            case SignedIn signedIn:
+                OnSignedIn(signedIn);
                 break;
             case NoSuchUser noSuchUser:
                 AnswerNoSuchUser(noSuchUser.ReplyTo, noSuchUser.To, noSuchUser.Id);

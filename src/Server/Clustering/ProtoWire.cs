@@ -102,12 +102,19 @@ internal static class ProtoWire
     public static void WriteMessage(CodedOutputStream output, int field, Action<CodedOutputStream> fields) =>
         WriteBytes(output, field, Write(fields));
 
-    /// <summary>A player: user id in field 1, name in field 2.</summary>
+    /// <summary>
+    /// A player: user id in field 1, name in field 2, account in field 3 (absent when not signed
+    /// in, so a node of the previous version reads the rest and skips nothing it knows).
+    /// </summary>
     public static void WritePlayer(CodedOutputStream output, int field, PlayerInfo player) =>
         WriteMessage(output, field, o =>
         {
             WriteInt64(o, 1, player.UserId);
             WriteString(o, 2, player.Name);
+            if (player.Account is { } account)
+            {
+                WriteString(o, 3, account);
+            }
         });
 
     public static RawJson ReadJson(CodedInputStream input) => new(input.ReadBytes().ToByteArray());
@@ -120,6 +127,7 @@ internal static class ProtoWire
     {
         long userId = 0;
         var name = "";
+        string? account = null;
         Read(input.ReadBytes().Span, (number, field) =>
         {
             switch (number)
@@ -130,11 +138,14 @@ internal static class ProtoWire
                 case 2:
                     name = field.ReadString();
                     return true;
+                case 3:
+                    account = field.ReadString();
+                    return true;
                 default:
                     return false;
             }
         });
-        return new PlayerInfo(userId, name);
+        return new PlayerInfo(userId, name, account);
     }
 
     public static T Required<T>(T? value, string message, string field)

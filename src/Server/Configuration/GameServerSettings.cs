@@ -30,6 +30,9 @@ public sealed record GameServerSettings
     public required AdminSettings Admin { get; init; }
     public required ClusterSettings Cluster { get; init; }
 
+    /// <summary>Optional sign-in with a JWT on HELLO; off by default.</summary>
+    public AuthSettings Auth { get; init; } = AuthSettings.Off;
+
     /// <summary>Text (the default) or one JSON object per line; see <see cref="JsonLogFormatter"/>.</summary>
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
 
@@ -77,6 +80,7 @@ public sealed record GameServerSettings
                 SeedNodes = Read(config, "cluster.seed-nodes", c => c.GetStringList("cluster.seed-nodes").Select(ClusterSettings.ParseSeed).ToArray()),
             },
             LogFormat = Read(config, "log-format", c => ParseLogFormat(c.GetString("log-format"))),
+            Auth = Read(config, "auth", c => AuthSettings.From(c, Section)),
         }.Validated();
     }
 

@@ -29,6 +29,7 @@ public static class ServerConfig
         ["GAME_SERVER_CLUSTER_PORT"] = "game-server.cluster.port",
         ["GAME_SERVER_SEED_NODES"] = "game-server.cluster.seed-nodes",
         ["GAME_SERVER_ADMIN_TOKEN"] = "game-server.admin.token",
+        ["GAME_SERVER_JWT_SECRET"] = "game-server.auth.jwt.hs256-secret",
     };
 
     /// <summary>Of those, the ones that set a list: a comma-separated value becomes a list of strings.</summary>

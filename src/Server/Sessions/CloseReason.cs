@@ -36,6 +36,12 @@ public enum CloseReason
 
     /// <summary>An administrator kicked the player (the admin API).</summary>
     Kicked,
+
+    /// <summary>Sign-in is required and the player did not sign in within <c>auth.timeout</c>.</summary>
+    Unauthenticated,
+
+    /// <summary>The player's account signed in on another connection (<c>auth.single-session</c>).</summary>
+    Replaced,
 }
 
 public static class CloseReasonExtensions
@@ -53,6 +59,8 @@ public static class CloseReasonExtensions
         CloseReason.ServerError => "server_error",
         CloseReason.WriteFailed => "write_failed",
         CloseReason.Kicked => "kicked",
+        CloseReason.Unauthenticated => "unauthenticated",
+        CloseReason.Replaced => "replaced",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -69,6 +77,8 @@ public static class CloseReasonExtensions
         CloseReason.ServerError => "server error",
         CloseReason.WriteFailed => "write failed",
         CloseReason.Kicked => "kicked by an administrator",
+        CloseReason.Unauthenticated => "not signed in within auth.timeout",
+        CloseReason.Replaced => "replaced by a sign-in with the same account",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ActorGameServer.Protocol;
+using ActorGameServer.Server.Auth;
 using ActorGameServer.Server.Configuration;
 using ActorGameServer.Server.Diagnostics;
 using ActorGameServer.Server.Limits;
@@ -178,6 +179,13 @@ public sealed class PlayerSession : IClientSession
             return null;
         }
 
+        if (_settings.Auth.Required && Player.Account is null && AuthGate.SignInOverdue(Traffic.ConnectedAt, _settings.Auth.Timeout) is { } overdue)
+        {
+            _log.InfoEvent("auth_timeout", "{Client} did not sign in within {AuthTimeout}; disconnecting", _host.Who, _settings.Auth.Timeout);
+            Close(CloseReason.Unauthenticated, overdue);
+            return null;
+        }
+
         var idle = Stopwatch.GetElapsedTime(_lastFrameTicks);
         if (idle < _settings.IdleTimeout)
         {
@@ -255,6 +263,13 @@ public sealed class PlayerSession : IClientSession
 
     private void Dispatch(Envelope request)
     {
+        // One field test per request while sign-in is not required (the default), two when it is.
+        if (_settings.Auth.Required && Player.Account is null && !AuthGate.AllowedBeforeSignIn(request.Cmd))
+        {
+            Send(GameMetrics.ErrorFrame(AuthGate.NotSignedIn(request.Cmd), request.Id));
+            return;
+        }
+
         if (!_routes.TryDispatch(this, request))
         {
             if (_log.IsDebugEnabled)

@@ -33,6 +33,25 @@ public sealed class RoomMessageSerializerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_signed_in_players_account_crosses_and_a_guest_stays_without_one()
+    {
+        var client = CreateTestProbe();
+        var signedIn = new PlayerInfo(3, "Ada", "auth0|ada-💡");
+        var guest = new PlayerInfo(4, "Bo");
+
+        Assert.Equal(signedIn, RoundTrip(new RoomActor.Join("lobby", signedIn, client.Ref, null)).Player);
+        Assert.Null(RoundTrip(new RoomActor.Join("lobby", guest, client.Ref, null)).Player.Account);
+        var here = RoundTrip(new RoomActor.MembersHere("lobby", [new LocalRoom.Member(signedIn, client.Ref)], [signedIn, guest]));
+        Assert.Equal(signedIn, here.Members.Single().Player);
+        Assert.Equal([signedIn, guest], here.Known);
+        Assert.Equal(signedIn, RoundTrip(new LocalRoom.PresenceJoined(signedIn, ServerFrames.PresenceJoined("lobby", signedIn))).Player);
+
+        // On the wire, only a signed-in player's entry has the field: guests' JSON is as before.
+        Assert.Contains("\"account\":\"auth0|ada-", ServerFrames.HelloOk(signedIn, null).ToString());
+        Assert.DoesNotContain("account", ServerFrames.Who("lobby", [guest], null).ToString());
+    }
+
+    [Fact]
     public void A_leave_crosses_with_its_id_and_whether_it_wants_a_reply()
     {
         Assert.Equal(("lobby", 7L, DecimalId, true), Fields(RoundTrip(new RoomActor.Leave("lobby", 7, Json(DecimalId), Reply: true))));

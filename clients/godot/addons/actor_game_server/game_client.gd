@@ -47,6 +47,9 @@ signal shutdown(reason: String, reconnect_after_ms: int)
 ## An administrator's announcement to every player (the admin API's broadcast): show it.
 signal notice(message: String)
 
+## The signed-in account (the token's sub) after hello_ok; "" when not signed in.
+var account: String = ""
+
 @export var host: String = "127.0.0.1"
 @export var port: int = 9300
 ## A ws:// or wss:// URL of the server's WebSocket endpoint, e.g. "ws://127.0.0.1:9301/ws". When
@@ -111,6 +114,7 @@ func close() -> void:
 	var was_open: bool = _protocol.is_open()
 	_protocol.close()
 	user_id = 0
+	account = ""
 	if was_open:
 		disconnected.emit("closed by the client")
 
@@ -123,8 +127,9 @@ func is_online() -> bool:
 # Each request method returns the request id that the reply (or ERROR) will carry, or -1 when
 # it was not sent (client_error says why).
 
-func hello(player_name: String) -> int:
-	return _sent(_protocol.hello(player_name))
+## token: optional sign-in (a JWT from your login service); account holds the result after hello_ok.
+func hello(player_name: String, token: String = "") -> int:
+	return _sent(_protocol.hello(player_name, token))
 
 
 func join(room: String) -> int:
@@ -209,6 +214,7 @@ func _keep_alive() -> void:
 
 func _lost(reason: String) -> void:
 	user_id = 0
+	account = ""
 	disconnected.emit(reason)
 	if _want_connected and auto_reconnect:
 		_backoff.min_ms = reconnect_min_ms
@@ -237,6 +243,7 @@ func _dispatch(event: Dictionary) -> void:
 				rtt_updated.emit(rtt_ms)
 			pong.emit(event["message"], event["id"])
 		"hello_ok":
+			account = event["account"]
 			hello_ok.emit(event["user_id"], event["name"])
 		"joined":
 			joined.emit(event["room"], event["members"])

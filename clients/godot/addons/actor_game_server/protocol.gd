@@ -29,8 +29,8 @@
 #   disconnected   {reason}
 #   welcome        {user_id, max_payload, version}
 #   pong           {message, id, rtt_ms}           rtt_ms is -1 unless the PING came from ping()
-#   hello_ok       {user_id, name, id}
-#   joined         {room, members, id}             members: [{user_id, name}], ordered by user_id
+#   hello_ok       {user_id, name, account, id}   account: "" unless signed in with a token
+#   joined         {room, members, id}             members: [{user_id, name}, account too if signed in], ordered by user_id
 #   left           {room, id}
 #   presence_joined {room, user_id, name}
 #   presence_left  {room, user_id}
@@ -178,8 +178,15 @@ func _refuse(code, detail):
 	return -1
 
 
-func hello(player_name):
-	return send_command("HELLO", {"name": player_name})
+# With a token (a JWT from your login service) on a server with sign-in on, the player signs in:
+# hello_ok then carries its account, and an empty player_name takes the token's name claim.
+func hello(player_name, token = ""):
+	var message = {}
+	if player_name != "" or token == "":
+		message["name"] = player_name
+	if token != "":
+		message["token"] = token
+	return send_command("HELLO", message)
 
 
 func join(room):
@@ -272,7 +279,7 @@ func decode(text):
 				_pings.erase(id)
 			return {"type": "pong", "message": message, "id": id, "rtt_ms": rtt}
 		"HELLO_OK":
-			return {"type": "hello_ok", "user_id": _as_int(body.get("user_id"), 0), "name": _as_string(body.get("name")), "id": id}
+			return {"type": "hello_ok", "user_id": _as_int(body.get("user_id"), 0), "name": _as_string(body.get("name")), "account": _as_string(body.get("account")), "id": id}
 		"JOINED":
 			return {"type": "joined", "room": _as_string(body.get("room")), "members": _members(body.get("members")), "id": id}
 		"LEFT":
@@ -308,7 +315,10 @@ func _members(list):
 	if typeof(list) == TYPE_ARRAY:
 		for member in list:
 			if typeof(member) == TYPE_DICTIONARY:
-				members.append({"user_id": _as_int(member.get("user_id"), 0), "name": _as_string(member.get("name"))})
+				var entry = {"user_id": _as_int(member.get("user_id"), 0), "name": _as_string(member.get("name"))}
+				if member.has("account"):
+					entry["account"] = _as_string(member.get("account")) # Only signed-in players have one.
+				members.append(entry)
 	return members
 
 
