@@ -59,6 +59,9 @@ public enum ErrorCode
 
     /// <summary>An administrator disconnected this player; the detail is the reason they gave. The connection closes after it.</summary>
     Kicked,
+
+    /// <summary>RESUME with a session token that is wrong, expired, already used, or another node's. The connection stays open.</summary>
+    BadSession,
 }
 
 public static class ErrorCodeExtensions
@@ -84,6 +87,7 @@ public static class ErrorCodeExtensions
         ErrorCode.NotInRoom => "not_in_room",
         ErrorCode.NoSuchUser => "no_such_user",
         ErrorCode.Kicked => "kicked",
+        ErrorCode.BadSession => "bad_session",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 

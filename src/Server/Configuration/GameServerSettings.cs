@@ -30,6 +30,9 @@ public sealed record GameServerSettings
     public required AdminSettings Admin { get; init; }
     public required ClusterSettings Cluster { get; init; }
 
+    /// <summary>Session resume; off unless configured, so settings built in code behave as before.</summary>
+    public SessionSettings Sessions { get; init; } = SessionSettings.Off;
+
     /// <summary>Text (the default) or one JSON object per line; see <see cref="JsonLogFormatter"/>.</summary>
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
 
@@ -77,6 +80,9 @@ public sealed record GameServerSettings
                 SeedNodes = Read(config, "cluster.seed-nodes", c => c.GetStringList("cluster.seed-nodes").Select(ClusterSettings.ParseSeed).ToArray()),
             },
             LogFormat = Read(config, "log-format", c => ParseLogFormat(c.GetString("log-format"))),
+            Sessions = new SessionSettings(
+                ResumeWindow: Read(config, "sessions.resume-window", c => InRange(c.GetTimeSpan("sessions.resume-window"), TimeSpan.Zero, TimeSpan.FromHours(1))),
+                MaxBufferedBytes: Read(config, "sessions.max-buffered-bytes", c => ByteSize(c, "sessions.max-buffered-bytes", 1024))),
         }.Validated();
     }
 

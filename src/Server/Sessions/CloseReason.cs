@@ -36,10 +36,27 @@ public enum CloseReason
 
     /// <summary>An administrator kicked the player (the admin API).</summary>
     Kicked,
+
+    /// <summary>The client said BYE: it left on purpose, so its session ends at once.</summary>
+    Bye,
+
+    /// <summary>The connection had dropped and no RESUME came within <c>sessions.resume-window</c>.</summary>
+    ResumeExpired,
+
+    /// <summary>The connection had dropped and more than <c>sessions.max-buffered-bytes</c> of pushes waited for a RESUME.</summary>
+    ResumeBufferFull,
 }
 
 public static class CloseReasonExtensions
 {
+    /// <summary>
+    /// Whether the player may come back with RESUME after a connection ended this way: the
+    /// connection dropped or went quiet, as a network does. Not when the server closed it on
+    /// purpose (abuse, a kick, shutdown, a bug) or the client said BYE.
+    /// </summary>
+    public static bool IsResumable(this CloseReason reason) =>
+        reason is CloseReason.ClientClosed or CloseReason.ConnectionLost or CloseReason.IdleTimeout or CloseReason.WriteFailed;
+
     /// <summary>The reason in snake_case, as the <c>reason</c> label of <c>game_server_disconnects_total</c>.</summary>
     public static string ToWire(this CloseReason reason) => reason switch
     {
@@ -53,6 +70,9 @@ public static class CloseReasonExtensions
         CloseReason.ServerError => "server_error",
         CloseReason.WriteFailed => "write_failed",
         CloseReason.Kicked => "kicked",
+        CloseReason.Bye => "bye",
+        CloseReason.ResumeExpired => "resume_expired",
+        CloseReason.ResumeBufferFull => "resume_buffer_full",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -69,6 +89,9 @@ public static class CloseReasonExtensions
         CloseReason.ServerError => "server error",
         CloseReason.WriteFailed => "write failed",
         CloseReason.Kicked => "kicked by an administrator",
+        CloseReason.Bye => "client said BYE",
+        CloseReason.ResumeExpired => "no RESUME within the resume window",
+        CloseReason.ResumeBufferFull => "too many pushes waited for a RESUME (sessions.max-buffered-bytes)",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }
