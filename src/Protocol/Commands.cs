@@ -15,6 +15,8 @@ public static class Commands
     public const string Direct = "DIRECT";
     public const string Rooms = "ROOMS";
     public const string Who = "WHO";
+    public const string Resume = "RESUME";
+    public const string Bye = "BYE";
 
     // Replies and pushes.
     public const string Pong = "PONG";
@@ -26,10 +28,11 @@ public static class Commands
     public const string Error = "ERROR";
     public const string Shutdown = "SHUTDOWN";
     public const string Notice = "NOTICE";
+    public const string Resumed = "RESUMED";
 
     // Most frequent first: a game's frames are mostly PING and RELAY.
     private static readonly (byte[] Utf8, string Name)[] Known =
-        [.. new[] { Ping, Relay, Direct, Pong, Join, Leave, Hello, Rooms, Who, Welcome, HelloOk, Joined, Left, Presence, Error, Shutdown, Notice }
+        [.. new[] { Ping, Relay, Direct, Pong, Join, Leave, Hello, Rooms, Who, Welcome, HelloOk, Joined, Left, Presence, Error, Shutdown, Notice, Resume, Resumed, Bye }
             .Select(name => (Encoding.UTF8.GetBytes(name), name))];
 
     /// <summary>

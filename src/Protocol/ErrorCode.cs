@@ -71,6 +71,8 @@ public enum ErrorCode
 
     /// <summary>The same account signed in on another connection; this one closes after it.</summary>
     Replaced,
+    /// <summary>RESUME with a session token that is wrong, expired, already used, or another node's. The connection stays open.</summary>
+    BadSession,
 }
 
 public static class ErrorCodeExtensions
@@ -99,6 +101,7 @@ public static class ErrorCodeExtensions
         ErrorCode.BadToken => "bad_token",
         ErrorCode.Unauthenticated => "unauthenticated",
         ErrorCode.Replaced => "replaced",
+        ErrorCode.BadSession => "bad_session",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),
     };
 

@@ -80,7 +80,8 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
         public static readonly ResumeReading Instance = new();
     }
 
-    private readonly IClientConnection _connection;
+    // Replaced when a RESUME hands this session a new connection (ClientActor.Resume.cs).
+    private IClientConnection _connection;
     private readonly GameServerSettings _settings;
     private readonly PlayerSession _session;
     private readonly OutboundQueue _outbound;
@@ -98,12 +99,12 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
     private CloseReason _closeReason;
     private ErrorCode? _closeError;
 
-    public ClientActor(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory)
+    public ClientActor(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory, string? sessionToken = null)
     {
         _connection = connection;
         _settings = settings;
         _outbound = new OutboundQueue(settings.MaxOutboundBytes);
-        _session = new PlayerSession(userId, settings, routes, roomDirectory, this, _log);
+        _session = new PlayerSession(userId, settings, routes, roomDirectory, this, _log, sessionToken);
     }
 
     IActorRef ISessionHost.Self => Self;
@@ -113,8 +114,8 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
     // Built only when a line is logged: a string per idle connection would cost about 100 bytes.
     public ClientIdentity Who => new(_session.UserId, _connection.Remote, _connection.Transport);
 
-    public static Props Props(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory) =>
-        Akka.Actor.Props.CreateBy(new Producer(userId, connection, settings, routes, roomDirectory));
+    public static Props Props(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory, string? sessionToken = null) =>
+        Akka.Actor.Props.CreateBy(new Producer(userId, connection, settings, routes, roomDirectory, sessionToken));
 
     void ISessionHost.Send(EncodedFrame frame) => Enqueue(frame);
 
@@ -146,7 +147,8 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
         _closeTimeout?.Cancel();
         _readingPaused?.Cancel();
         _outbound.Release();
-        _connection.Release();
+        ReleaseConnection();
+        ReleaseDetached();
     }
 
     /// <summary>
@@ -217,6 +219,11 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
             case ResumeReading:
                 EndReadingPause();
                 break;
+            case ResumeRefused refused:
+                OnResumeRefused(refused); // Only while handing over; a late one finds nothing to do.
+                break;
+            case Adopt or HandOver or ResumeWindowEnded:
+                break; // For a detached session only; this one is connected (or just resumed).
             default:
                 OnConnectionEvent(message);
                 break;
@@ -290,7 +297,8 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
     /// states drop it. One list for all of them, so a new message is not forgotten in one.
     /// </summary>
     private static bool OnlyWhileOpen(object message) =>
-        message is Send or Relayed or JoinedRoom or JoinRefused or RoomHere or Shutdown or Kick or Replace or CheckIdle or ResumeReading;
+        message is Send or Relayed or JoinedRoom or JoinRefused or RoomHere or Shutdown or Kick or Replace or CheckIdle or ResumeReading
+            or ResumeRefused or Adopt or HandOver or ResumeWindowEnded;
 
     /// <summary>Handles what the transport reported, the same in every state; returns what it was.</summary>
     private ConnectionEvent OnConnectionEvent(object message)
@@ -302,6 +310,12 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
                 ReadFrames();
                 break;
             case ConnectionEvent.Written:
+                if (_strayWrites > 0)
+                {
+                    _strayWrites--; // The write the connection's first actor had in flight when it handed over.
+                    break;
+                }
+
                 _outbound.Acknowledge();
                 Flush();
                 break;
@@ -336,7 +350,7 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
         // other: handled if the budget allows, dropped otherwise. They were sent over budget like
         // the frame that was dropped; holding them for the resume would need a second place to
         // keep them and a way back into this loop, for that little.
-        while (StillOpen)
+        while (StillOpen && !_handingOver)
         {
             var decoded = _connection.NextFrame();
             if (decoded.IsNeedMoreData)
@@ -385,6 +399,12 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
     /// <summary>Queues a frame; false when the connection is closing or has just been aborted for not reading.</summary>
     private bool TryQueue(EncodedFrame frame)
     {
+        if (_missed is not null)
+        {
+            KeepForResume(frame);
+            return false; // Nothing to flush: there is no connection.
+        }
+
         if (!StillOpen)
         {
             return false; // The last frame is already queued.
@@ -479,6 +499,18 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
 
     private void StopBecause(CloseReason reason, string detail)
     {
+        if (_stopping)
+        {
+            return; // A buffer overflow found while already ending, say.
+        }
+
+        if (_missed is null && reason.IsResumable() && _settings.Sessions.Enabled && !_isProxy)
+        {
+            Detach(reason, detail);
+            return;
+        }
+
+        _stopping = true;
         Context.Parent.Tell(new Disconnected(_session.UserId, reason, detail));
         Context.Stop(Self);
     }
@@ -491,12 +523,12 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
     /// time (docs/PERFORMANCE.md, "Idle memory and accept bursts"). It also kept the arguments in
     /// an array for the actor's life.
     /// </summary>
-    private sealed class Producer(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory)
+    private sealed class Producer(long userId, IClientConnection connection, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory, string? sessionToken)
         : IIndirectActorProducer
     {
         public Type ActorType => typeof(ClientActor);
 
-        public ActorBase Produce() => new ClientActor(userId, connection, settings, routes, roomDirectory);
+        public ActorBase Produce() => new ClientActor(userId, connection, settings, routes, roomDirectory, sessionToken);
 
         public void Release(ActorBase actor)
         {

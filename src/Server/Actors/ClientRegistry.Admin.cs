@@ -69,12 +69,12 @@ public sealed partial class ClientRegistry
                 _trafficRate.Sample();
                 break;
             case GetNodeStats:
-                Sender.Tell(new NodeStats(_clients.Count, _trafficRate.FramesInPerSecond, _trafficRate.FramesOutPerSecond, Math.Round(Context.System.Uptime.TotalSeconds, 1)));
+                Sender.Tell(new NodeStats(Players, _trafficRate.FramesInPerSecond, _trafficRate.FramesOutPerSecond, Math.Round(Context.System.Uptime.TotalSeconds, 1)));
                 break;
             case ListPlayers:
                 // Not a child: every child of the registry is a client (ClientSupervision counts each one that stops).
 #pragma warning disable AK1008
-                Context.System.ActorOf(PlayerCollector.Props([.. _clients.Keys], Sender, ListPlayersTimeout));
+                Context.System.ActorOf(PlayerCollector.Props([.. _clients.Where(c => !c.Value.IsForwarder).Select(c => c.Key)], Sender, ListPlayersTimeout));
 #pragma warning restore AK1008
                 break;
             case KickPlayer kick:

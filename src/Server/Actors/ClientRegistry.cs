@@ -69,6 +69,13 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
     /// </summary>
     public sealed record NoSuchUser(IActorRef ReplyTo, long To, RawJson? Id);
 
+    /// <summary>
+    /// RESUME, from the ClientActor of the connection that sent it: find the detached session
+    /// <paramref name="Token"/> names and hand it the connection (<see cref="ClientActor.Adopt"/>),
+    /// or answer <see cref="ClientActor.ResumeRefused"/>.
+    /// </summary>
+    public sealed record Resume(string Token, RawJson? Id) : INoSerializationVerificationNeeded;
+
     /// <summary>A client actor stopped, for whatever reason (see <see cref="ClientSupervision"/>).</summary>
     private sealed record ClientStopped(IActorRef Client) : INoSerializationVerificationNeeded;
 
@@ -78,9 +85,20 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
         public static readonly SweepIdle Instance = new();
     }
 
-    private sealed record ClientEntry(long UserId, IPAddress Address, EndPoint Remote, string Transport)
+    private sealed record ClientEntry(long UserId)
     {
+        public required IPAddress Address { get; set; }
+        public required EndPoint Remote { get; set; }
+        public required string Transport { get; set; }
         public ClientActor.Disconnected? Disconnected { get; set; }
+        // SHA-256 of the secret of the session's current token; null when resume is off.
+        public byte[]? SessionHash { get; set; }
+        // The connection dropped and the session waits for a RESUME.
+        public bool Detached { get; set; }
+        // The new connection's actor a RESUME is being handed to, until the session says it resumed.
+        public IActorRef? ResumingBy { get; set; }
+        // This actor only forwards a resumed session's connection: not a player of its own.
+        public bool IsForwarder { get; set; }
     }
 
     private readonly GameServerSettings _settings;
@@ -97,6 +115,7 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
     private long _lastRefusalLog;
     private int _refusalsNotLogged;
     private int _closingCount;
+    private int _forwarders; // Entries in _clients that are not players (ClientEntry.IsForwarder).
     private UserIds? _userIds; // Until NodeUp: no player is admitted before that.
 
     // The cluster's node numbers (Distributed Data, subscribed for this actor by ClusterMembership):
@@ -166,14 +185,23 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
                 break;
             case ClientActor.Disconnected disconnected when _clients.TryGetValue(Sender, out var entry):
                 entry.Disconnected = disconnected;
+                RefuseResumeInProgress(entry, "the session ended meanwhile");
                 break;
             case ClientStopped stopped when _clients.Remove(stopped.Client, out var gone):
-                ReleaseAddress(gone.Address);
-                _clientsByUserId.Remove(gone.UserId);
                 ForgetAccountOf(stopped.Client);
-                GameMetrics.ConnectionEnded(gone.Transport, gone.Disconnected?.Reason ?? CloseReason.ServerError);
-                _log.InfoEvent("client_disconnected", "client {UserId} disconnected: {Why} ({Online} online)", gone.UserId, new Disconnection(gone.Disconnected, gone.Remote, gone.Transport), _clients.Count);
-                ReplyIfAllClosed();
+                OnClientStopped(gone);
+                break;
+            case Resume resume:
+                OnResume(resume);
+                break;
+            case ClientActor.SessionDetached detached when _clients.TryGetValue(Sender, out var entry):
+                entry.Detached = true;
+                GameMetrics.ConnectionDetached(entry.Transport);
+                _log.InfoEvent("client_detached", "client {UserId} lost its connection: {Why}; its session waits {ResumeWindow} for a RESUME", detached.UserId, new Disconnection(new ClientActor.Disconnected(detached.UserId, detached.Reason, detached.Detail), entry.Remote, entry.Transport), _settings.Sessions.ResumeWindow);
+                break;
+            case ClientActor.SessionResumed resumed when _clients.TryGetValue(Sender, out var entry)
+                && _clients.TryGetValue(resumed.Forwarder, out var forwarder):
+                OnSessionResumed(entry, forwarder);
                 break;
             case SweepIdle:
                 foreach (var client in _clients.Keys)
@@ -183,7 +211,7 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
 
                 break;
             case GetOnlineCount:
-                Sender.Tell(new OnlineCount(_clients.Count));
+                Sender.Tell(new OnlineCount(Players));
                 break;
             case CloseAll closeAll:
                 OnCloseAll(closeAll);
@@ -274,11 +302,12 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
         }
 
         _connectionsPerAddress[address] = _connectionsPerAddress.GetValueOrDefault(address) + 1;
-        var client = Context.ActorOf(ClientActor.Props(userId, connection, _settings, _routes, _roomDirectory), $"client-{userId}");
+        var (token, hash) = _settings.Sessions.Enabled ? SessionToken.Create(userId) : (null, null);
+        var client = Context.ActorOf(ClientActor.Props(userId, connection, _settings, _routes, _roomDirectory, token), $"client-{userId}");
         _clientsByUserId.Add(userId, client);
-        _clients.Add(client, new ClientEntry(userId, address, connection.Remote, connection.Transport));
+        _clients.Add(client, new ClientEntry(userId) { Address = address, Remote = connection.Remote, Transport = connection.Transport, SessionHash = hash });
         GameMetrics.ConnectionAccepted(connection.Transport);
-        _log.InfoEvent("client_connected", "client {UserId} connected from {Remote} over {Transport} ({Online} online)", userId, connection.Remote, connection.Transport, _clients.Count);
+        _log.InfoEvent("client_connected", "client {UserId} connected from {Remote} over {Transport} ({Online} online)", userId, connection.Remote, connection.Transport, Players);
         Sender.Tell(new Admitted(client));
         if (_closing is not null)
         {
@@ -291,7 +320,7 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
     /// <summary>Why a new connection from <paramref name="address"/> cannot be admitted, or null if it can.</summary>
     private ProtocolError? RefusalFor(IPAddress address)
     {
-        if (_clients.Count >= _settings.MaxConnections)
+        if (Players >= _settings.MaxConnections)
         {
             return new ProtocolError(ErrorCode.ServerFull, $"the server is full ({_settings.MaxConnections} connections); try again later");
         }
@@ -361,5 +390,103 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
         }
 
         _waitingForEmpty.Clear();
+    }
+
+    /// <summary>Players: every client actor but the forwarders of resumed sessions. A detached session is a player (its seats, id and buffer are held).</summary>
+    private int Players => _clients.Count - _forwarders;
+
+    private void OnClientStopped(ClientEntry gone)
+    {
+        if (gone.IsForwarder)
+        {
+            _forwarders--; // Its connection, address and count belong to the session it forwarded to.
+            ReplyIfAllClosed();
+            return;
+        }
+
+        ReleaseAddress(gone.Address);
+        _clientsByUserId.Remove(gone.UserId);
+        RefuseResumeInProgress(gone, "the session ended meanwhile");
+        var reason = gone.Disconnected?.Reason ?? CloseReason.ServerError;
+        if (gone.Detached)
+        {
+            GameMetrics.DetachedSessionEnded(reason);
+        }
+        else
+        {
+            GameMetrics.ConnectionEnded(gone.Transport, reason);
+        }
+
+        _log.InfoEvent("client_disconnected", "client {UserId} disconnected: {Why} ({Online} online)", gone.UserId, new Disconnection(gone.Disconnected, gone.Remote, gone.Transport), Players);
+        ReplyIfAllClosed();
+    }
+
+    private void OnResume(Resume resume)
+    {
+        if (!_settings.Sessions.Enabled)
+        {
+            RefuseResume(Sender, resume, "session resume is off on this server");
+            return;
+        }
+
+        if (!SessionToken.TryParse(resume.Token, out var userId, out var hash))
+        {
+            RefuseResume(Sender, resume, "not a session token");
+            return;
+        }
+
+        if (UserIds.NodeOf(userId) != _userIds?.NodeNumber)
+        {
+            // Later: hand it to that node's registry, as a DIRECT is (the token carries the id for that).
+            RefuseResume(Sender, resume, $"the session belongs to node {UserIds.NodeOf(userId)} of the cluster; a session resumes only on the node that holds it (for now)");
+            return;
+        }
+
+        // One answer for every way a token can be wrong, so it tells a guesser nothing.
+        if (!_clientsByUserId.TryGetValue(userId, out var session) || !_clients.TryGetValue(session, out var entry)
+            || entry.SessionHash is not { } expected || !SessionToken.Matches(expected, hash)
+            || !entry.Detached || entry.ResumingBy is not null)
+        {
+            RefuseResume(Sender, resume, "no session waits for this token: it is wrong, expired, or already used");
+            return;
+        }
+
+        var (next, nextHash) = SessionToken.Create(userId);
+        entry.SessionHash = nextHash; // A token resumes once.
+        entry.ResumingBy = Sender;
+        session.Tell(new ClientActor.Adopt(Sender, resume.Id, next));
+    }
+
+    private static void RefuseResume(IActorRef replyTo, Resume resume, string detail) =>
+        replyTo.Tell(new ClientActor.ResumeRefused(GameMetrics.ErrorFrame(new ProtocolError(ErrorCode.BadSession, detail), resume.Id)));
+
+    private static void RefuseResumeInProgress(ClientEntry entry, string detail)
+    {
+        if (entry.ResumingBy is { } waiting)
+        {
+            entry.ResumingBy = null;
+            waiting.Tell(new ClientActor.ResumeRefused(GameMetrics.ErrorFrame(new ProtocolError(ErrorCode.BadSession, detail))));
+        }
+    }
+
+    /// <summary>
+    /// The session took over the connection its forwarder accepted: that connection's fresh user id
+    /// is released (nobody saw it: it joined nothing), and the session counts against the new
+    /// connection's address instead of the old one's.
+    /// </summary>
+    private void OnSessionResumed(ClientEntry session, ClientEntry forwarder)
+    {
+        session.Detached = false;
+        session.ResumingBy = null;
+        ReleaseAddress(session.Address);
+        session.Address = forwarder.Address;
+        session.Remote = forwarder.Remote;
+        session.Transport = forwarder.Transport;
+        forwarder.IsForwarder = true;
+        forwarder.SessionHash = null;
+        _forwarders++;
+        _clientsByUserId.Remove(forwarder.UserId);
+        GameMetrics.SessionResumed();
+        _log.InfoEvent("client_resumed", "client {UserId} resumed its session from {Remote} over {Transport} (user id {FreshUserId} released unused)", session.UserId, session.Remote, session.Transport, forwarder.UserId);
     }
 }

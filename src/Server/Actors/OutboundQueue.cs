@@ -78,6 +78,21 @@ internal sealed class OutboundQueue(int maxBytes)
         _inFlight.Clear();
     }
 
+    /// <summary>
+    /// Queues a frame past the bound: the pushes a resumed session kept, bounded by
+    /// <c>sessions.max-buffered-bytes</c> instead.
+    /// </summary>
+    public void EnqueueUnbounded(EncodedFrame frame)
+    {
+        _queued.Enqueue(frame);
+        _queuedAt?.Enqueue(StageTimings.Now());
+        PendingBytes += frame.Length;
+        GameMetrics.OutboundQueuedChanged(frame.Length);
+    }
+
+    /// <summary>The frames queued and not yet written, in order (the write in flight excluded); they stay queued until <see cref="Release"/>.</summary>
+    public IEnumerable<EncodedFrame> TakeUnsent() => _queued.ToArray();
+
     /// <summary>The connection is gone: what it still held no longer waits anywhere.</summary>
     public void Release()
     {

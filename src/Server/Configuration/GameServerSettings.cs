@@ -32,6 +32,8 @@ public sealed record GameServerSettings
 
     /// <summary>Optional sign-in with a JWT on HELLO; off by default.</summary>
     public AuthSettings Auth { get; init; } = AuthSettings.Off;
+    /// <summary>Session resume; off unless configured, so settings built in code behave as before.</summary>
+    public SessionSettings Sessions { get; init; } = SessionSettings.Off;
 
     /// <summary>Text (the default) or one JSON object per line; see <see cref="JsonLogFormatter"/>.</summary>
     public LogFormat LogFormat { get; init; } = LogFormat.Text;
@@ -81,6 +83,9 @@ public sealed record GameServerSettings
             },
             LogFormat = Read(config, "log-format", c => ParseLogFormat(c.GetString("log-format"))),
             Auth = Read(config, "auth", c => AuthSettings.From(c, Section)),
+            Sessions = new SessionSettings(
+                ResumeWindow: Read(config, "sessions.resume-window", c => InRange(c.GetTimeSpan("sessions.resume-window"), TimeSpan.Zero, TimeSpan.FromHours(1))),
+                MaxBufferedBytes: Read(config, "sessions.max-buffered-bytes", c => ByteSize(c, "sessions.max-buffered-bytes", 1024))),
         }.Validated();
     }
 

@@ -59,6 +59,9 @@ public static class GameMetrics
     private static readonly Counter<long> Disconnects = Meter.CreateCounter<long>(
         "game_server.disconnects", "{connection}", "Players' connections that ended, by close reason.");
 
+    private static readonly Counter<long> Resumes = Meter.CreateCounter<long>(
+        "game_server.sessions_resumed", "{session}", "Sessions a player took back with RESUME after its connection dropped.");
+
     private static readonly Counter<long> FramesReceived = Meter.CreateCounter<long>(
         "game_server.frames_received", "{frame}", "Frames read from players, by command (unknown for anything else, bad frames included).");
 
@@ -83,6 +86,7 @@ public static class GameMetrics
     private static readonly StripedCounter BytesOut = new();
     private static readonly StripedCounter OutboundQueued = new();
     private static long _rooms;
+    private static long _detachedSessions;
     private static long _roomMembers;
 
     private static readonly KeyValuePair<string, object?>[] TransportTags = Tags("transport", Transports);
@@ -106,6 +110,7 @@ public static class GameMetrics
         Meter.CreateObservableCounter("game_server.bytes_sent", BytesOut.Sum, "{byte}", "Bytes of the frames queued for players, the 4-byte length header included.");
         Meter.CreateObservableGauge("game_server.outbound_queued_bytes", OutboundQueued.Sum, "{byte}", "Payload bytes queued for players that their sockets have not taken yet.");
         Meter.CreateObservableGauge("game_server.rooms", () => Volatile.Read(ref _rooms), "{room}", "Rooms whose actor lives on this node (summed over a cluster's nodes: its rooms).");
+        Meter.CreateObservableGauge("game_server.detached_sessions", () => Volatile.Read(ref _detachedSessions), "{session}", "Players whose connection dropped and whose session waits for a RESUME.");
         Meter.CreateObservableGauge("game_server.room_members", () => Volatile.Read(ref _roomMembers), "{member}", "Room memberships of this node's players.");
     }
 
@@ -124,6 +129,27 @@ public static class GameMetrics
     public static void ConnectionEnded(string transport, CloseReason reason)
     {
         Interlocked.Decrement(ref Connected[TransportIndex(transport)]);
+        Disconnects.Add(1, CloseReasonTags[(int)reason]);
+    }
+
+    /// <summary>A player's connection over <paramref name="transport"/> dropped; its session waits for a RESUME (not a disconnect yet).</summary>
+    public static void ConnectionDetached(string transport)
+    {
+        Interlocked.Decrement(ref Connected[TransportIndex(transport)]);
+        Interlocked.Increment(ref _detachedSessions);
+    }
+
+    /// <summary>A detached session was resumed on a new connection (counted as accepted when it was admitted).</summary>
+    public static void SessionResumed()
+    {
+        Interlocked.Decrement(ref _detachedSessions);
+        Resumes.Add(1);
+    }
+
+    /// <summary>A detached session ended without a RESUME: the player's disconnect, for <paramref name="reason"/>.</summary>
+    public static void DetachedSessionEnded(CloseReason reason)
+    {
+        Interlocked.Decrement(ref _detachedSessions);
         Disconnects.Add(1, CloseReasonTags[(int)reason]);
     }
 

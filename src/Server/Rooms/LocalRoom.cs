@@ -43,6 +43,9 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
     /// <summary>Someone (on any node) left; <paramref name="Frame"/> is the PRESENCE for the members here.</summary>
     public sealed record PresenceLeft(long UserId, EncodedFrame Frame);
 
+    /// <summary>News about one member (away, back) for everyone here but that member.</summary>
+    public sealed record PresenceAbout(long UserId, EncodedFrame Frame);
+
     private readonly string _room;
     private readonly IActorRef _region;
     private readonly Dictionary<long, Member> _members = [];
@@ -103,6 +106,17 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
             case PresenceLeft left:
                 _everyone.Remove(left.UserId);
                 TellMembers(new ClientActor.Send(left.Frame));
+                break;
+            case PresenceAbout about:
+                var aboutFrame = new ClientActor.Send(about.Frame);
+                foreach (var (userId, member) in _members)
+                {
+                    if (userId != about.UserId)
+                    {
+                        member.Client.Tell(aboutFrame);
+                    }
+                }
+
                 break;
             case Reply reply when _members.TryGetValue(reply.UserId, out var asker):
                 asker.Client.Tell(new ClientActor.Send(reply.Frame));

@@ -54,6 +54,13 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
     public sealed record Who(string Room, RawJson? Id, long AskedBy = 0) : IRoomMessage;
 
     /// <summary>
+    /// A member's connection dropped and its session waits for a RESUME (<paramref name="Away"/>
+    /// true), or it resumed (false): the other members see PRESENCE away or back. Sent by the
+    /// member's ClientActor, and taken only from it.
+    /// </summary>
+    public sealed record AwayOrBack(string Room, long UserId, bool Away) : IRoomMessage;
+
+    /// <summary>
     /// Come back: a LocalRoom with members saw this room's actor stop (its node stopped or died, or
     /// its shard moved). Any message would start the room again; this one does nothing else.
     /// </summary>
@@ -255,7 +262,11 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
             case Leave { Reply: true } leave:
                 Sender.Tell(new ClientActor.Send(NotInRoom(leave.Id)));
                 break;
-            case Leave or Wake:
+            case AwayOrBack change when _members.TryGetValue(change.UserId, out var changing) && changing.Client.Equals(Sender):
+                var presence = change.Away ? SessionFrames.PresenceAway(_room, change.UserId) : SessionFrames.PresenceBack(_room, change.UserId);
+                Broadcast(new LocalRoom.PresenceAbout(change.UserId, presence));
+                break;
+            case Leave or Wake or AwayOrBack:
                 break; // A connection that ended after its member was already gone; or started, as asked.
             case Who who when _members.TryGetValue(who.AskedBy, out var asker) && asker.Client.Equals(Sender):
                 asker.LocalRoom.Tell(new LocalRoom.Reply(who.AskedBy, ServerFrames.Who(_room, Players(), who.Id)));

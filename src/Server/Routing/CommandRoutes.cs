@@ -25,6 +25,8 @@ public sealed class CommandRoutes
         [Commands.Relay] = RoomCommands.Relay,
         [Commands.Rooms] = RoomCommands.Rooms,
         [Commands.Who] = RoomCommands.Who,
+        [Commands.Resume] = SessionCommands.Resume,
+        [Commands.Bye] = SessionCommands.Bye,
     });
 
     private readonly FrozenDictionary<string, CommandHandler> _handlers;

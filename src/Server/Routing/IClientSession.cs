@@ -36,4 +36,13 @@ public interface IClientSession
     /// <paramref name="room"/>, then dispatches it again, in the order the requests arrived.
     /// </summary>
     void DeferUntilJoinAnswered(string room, Envelope request);
+
+    /// <summary>True while the request being handled is the first on this connection (RESUME must be).</summary>
+    bool IsFirstRequest { get; }
+
+    /// <summary>RESUME: hand this connection to the session <paramref name="token"/> names, if it waits for one.</summary>
+    void Resume(string token, RawJson? id);
+
+    /// <summary>BYE: the player leaves on purpose; the session ends with the connection.</summary>
+    void Bye();
 }

@@ -42,10 +42,26 @@ public enum CloseReason
 
     /// <summary>The player's account signed in on another connection (<c>auth.single-session</c>).</summary>
     Replaced,
+    /// <summary>The client said BYE: it left on purpose, so its session ends at once.</summary>
+    Bye,
+
+    /// <summary>The connection had dropped and no RESUME came within <c>sessions.resume-window</c>.</summary>
+    ResumeExpired,
+
+    /// <summary>The connection had dropped and more than <c>sessions.max-buffered-bytes</c> of pushes waited for a RESUME.</summary>
+    ResumeBufferFull,
 }
 
 public static class CloseReasonExtensions
 {
+    /// <summary>
+    /// Whether the player may come back with RESUME after a connection ended this way: the
+    /// connection dropped or went quiet, as a network does. Not when the server closed it on
+    /// purpose (abuse, a kick, shutdown, a bug) or the client said BYE.
+    /// </summary>
+    public static bool IsResumable(this CloseReason reason) =>
+        reason is CloseReason.ClientClosed or CloseReason.ConnectionLost or CloseReason.IdleTimeout or CloseReason.WriteFailed;
+
     /// <summary>The reason in snake_case, as the <c>reason</c> label of <c>game_server_disconnects_total</c>.</summary>
     public static string ToWire(this CloseReason reason) => reason switch
     {
@@ -61,6 +77,9 @@ public static class CloseReasonExtensions
         CloseReason.Kicked => "kicked",
         CloseReason.Unauthenticated => "unauthenticated",
         CloseReason.Replaced => "replaced",
+        CloseReason.Bye => "bye",
+        CloseReason.ResumeExpired => "resume_expired",
+        CloseReason.ResumeBufferFull => "resume_buffer_full",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -79,6 +98,9 @@ public static class CloseReasonExtensions
         CloseReason.Kicked => "kicked by an administrator",
         CloseReason.Unauthenticated => "not signed in within auth.timeout",
         CloseReason.Replaced => "replaced by a sign-in with the same account",
+        CloseReason.Bye => "client said BYE",
+        CloseReason.ResumeExpired => "no RESUME within the resume window",
+        CloseReason.ResumeBufferFull => "too many pushes waited for a RESUME (sessions.max-buffered-bytes)",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -27,4 +27,10 @@ public interface ISessionHost
 
     /// <summary>Send <paramref name="error"/> as the last frame, flush, and close the connection.</summary>
     void Close(CloseReason reason, ProtocolError error);
+
+    /// <summary>RESUME: ask the registry for the session <paramref name="token"/> names; read nothing more until it answers.</summary>
+    void RequestResume(string token, RawJson? id);
+
+    /// <summary>BYE: close the connection gracefully and end the session at once (no resume).</summary>
+    void Bye();
 }

@@ -33,11 +33,16 @@ public sealed class PlayerSession : IClientSession
     // Rooms that said they move before their JOINED arrived, with their next incarnation once known.
     private Dictionary<string, IActorRef?>? _movedWhileJoining;
 
+    // The WELCOME's session token (null when resume is off); said once, never kept by the server.
+    private string? _sessionToken;
+    private bool _requestsSeen;
+
     // When the last whole frame arrived, in Stopwatch ticks; the idle timeout counts from here.
     private long _lastFrameTicks;
 
-    public PlayerSession(long userId, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory, ISessionHost host, ILoggingAdapter log)
+    public PlayerSession(long userId, GameServerSettings settings, CommandRoutes routes, IActorRef roomDirectory, ISessionHost host, ILoggingAdapter log, string? sessionToken = null)
     {
+        _sessionToken = sessionToken;
         Player = new PlayerInfo(userId, $"player-{userId}");
         RoomDirectory = roomDirectory;
         _settings = settings;
@@ -69,7 +74,30 @@ public sealed class PlayerSession : IClientSession
     IActorRef IClientSession.Registry => _host.Registry;
 
     /// <summary>Greets the player: the first frame on every connection.</summary>
-    public void Start() => _host.Send(ServerFrames.Welcome(UserId, _settings.MaxPayload, ServerVersion.Current));
+    public void Start()
+    {
+        _host.Send(_sessionToken is { } token
+            ? SessionFrames.Welcome(UserId, _settings.MaxPayload, ServerVersion.Current, token, (long)_settings.Sessions.ResumeWindow.TotalMilliseconds)
+            : ServerFrames.Welcome(UserId, _settings.MaxPayload, ServerVersion.Current));
+        _sessionToken = null;
+    }
+
+    public bool IsFirstRequest => !_requestsSeen;
+
+    void IClientSession.Resume(string token, RawJson? id) => _host.RequestResume(token, id);
+
+    void IClientSession.Bye()
+    {
+        IsClosing = true;
+        _host.Bye();
+    }
+
+    /// <summary>A new connection took this session over: the idle timeout counts from now, and requests are no longer the first.</summary>
+    public void OnResumed()
+    {
+        _lastFrameTicks = Stopwatch.GetTimestamp();
+        _requestsSeen = true;
+    }
 
     public void Send(EncodedFrame frame) => _host.Send(frame);
 
@@ -270,7 +298,9 @@ public sealed class PlayerSession : IClientSession
             return;
         }
 
-        if (!_routes.TryDispatch(this, request))
+        var handled = _routes.TryDispatch(this, request);
+        _requestsSeen = true;
+        if (!handled)
         {
             if (_log.IsDebugEnabled)
             {

@@ -12,6 +12,8 @@ internal static class ActorTestSettings
     public static GameServerSettings Create(string overrides = "") =>
         GameServerSettings.From(ServerConfig.LoadWith($$"""
             game-server { close-timeout = 10s }
+            # Resume off: these tests expect a client actor to stop when its connection ends.
+            game-server.sessions.resume-window = 0
             {{overrides}}
             """));
 }

@@ -228,6 +228,14 @@ public sealed class PlayerSessionTests(ITestOutputHelper output) : Akka.TestKit.
 
         public void Close(CloseReason reason, ProtocolError error) => Closed = (reason, error);
 
+        public string? ResumeRequested { get; private set; }
+
+        public bool SaidBye { get; private set; }
+
+        public void RequestResume(string token, RawJson? id) => ResumeRequested = token;
+
+        public void Bye() => SaidBye = true;
+
         /// <summary>The oldest frame not yet looked at, which must have <paramref name="cmd"/>.</summary>
         public JObject Next(string cmd)
         {

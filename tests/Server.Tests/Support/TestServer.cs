@@ -32,6 +32,9 @@ public sealed class TestServer : IAsyncDisposable
     {
         var config = ServerConfig.LoadWith($$"""
             game-server { host = "127.0.0.1", port = 0, http.port = 0, cluster.port = 0, max-connections-per-ip = 100000 }
+            # Resume off unless a test turns it on (ResumeTests): the other tests expect a dropped
+            # player to leave its rooms at once, not after the resume window.
+            game-server.sessions.resume-window = 0
             akka.loglevel = WARNING
             # A stopping node leaves its cluster, and the leader moves it on to Exiting at its next
             # tick: by default the first comes 1 s after start and the rest 1 s apart, which most
