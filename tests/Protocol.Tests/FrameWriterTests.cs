@@ -83,6 +83,7 @@ public sealed class FrameWriterTests
     [InlineData(ErrorCode.BadToken, "bad_token")]
     [InlineData(ErrorCode.Unauthenticated, "unauthenticated")]
     [InlineData(ErrorCode.Replaced, "replaced")]
+    [InlineData(ErrorCode.BadSession, "bad_session")]
     public void Every_code_has_its_wire_name(ErrorCode code, string wire)
     {
         Assert.Equal(wire, code.ToWire());
@@ -91,7 +92,7 @@ public sealed class FrameWriterTests
     [Fact]
     public void Every_code_is_covered_above()
     {
-        Assert.Equal(21, Enum.GetValues<ErrorCode>().Length);
+        Assert.Equal(22, Enum.GetValues<ErrorCode>().Length);
     }
 
     private static JObject Parse(EncodedFrame frame) =>

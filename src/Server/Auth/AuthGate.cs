@@ -5,13 +5,8 @@ namespace ActorGameServer.Server.Auth;
 /// <summary>The rules of <c>auth.required</c>: what a player may send before signing in, and for how long.</summary>
 internal static class AuthGate
 {
-    /// <summary>
-    /// Session resume (issue 14) lets a player back into their signed-in session, so it must pass
-    /// too; spelled out here until the command exists on this branch.
-    /// </summary>
-    private const string Resume = "RESUME";
-
-    public static bool AllowedBeforeSignIn(string cmd) => cmd is Commands.Ping or Commands.Hello or Resume;
+    /// <summary>PING keeps the connection alive, HELLO signs in, RESUME returns to a session that signed in before.</summary>
+    public static bool AllowedBeforeSignIn(string cmd) => cmd is Commands.Ping or Commands.Hello or Commands.Resume;
 
     public static ProtocolError NotSignedIn(string cmd) =>
         new(ErrorCode.Unauthenticated, $"sign in first: {cmd} needs HELLO with a valid token on this server");

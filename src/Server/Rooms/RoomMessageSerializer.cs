@@ -30,6 +30,8 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
     private const string PresenceLeftManifest = "LL";
     private const string ReplyManifest = "LY";
     private const string MovedManifest = "RO";
+    private const string AwayOrBackManifest = "RA";
+    private const string PresenceAboutManifest = "LP";
 
     // Unique among the system's serializers; Akka reserves 0-40.
     public override int Identifier => 9301;
@@ -50,6 +52,8 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
         LocalRoom.PresenceLeft => PresenceLeftManifest,
         LocalRoom.Reply => ReplyManifest,
         RoomActor.Moved => MovedManifest,
+        RoomActor.AwayOrBack => AwayOrBackManifest,
+        LocalRoom.PresenceAbout => PresenceAboutManifest,
         _ => throw new ArgumentException($"{nameof(RoomMessageSerializer)} cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -135,6 +139,15 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
                 WriteInt64(output, 1, reply.UserId);
                 WriteFrame(output, 2, reply.Frame);
                 break;
+            case RoomActor.AwayOrBack awayOrBack:
+                WriteString(output, 1, awayOrBack.Room);
+                WriteInt64(output, 2, awayOrBack.UserId);
+                WriteBool(output, 3, awayOrBack.Away);
+                break;
+            case LocalRoom.PresenceAbout about:
+                WriteInt64(output, 1, about.UserId);
+                WriteFrame(output, 2, about.Frame);
+                break;
             default:
                 throw new ArgumentException($"{nameof(RoomMessageSerializer)} cannot serialize {obj.GetType()}", nameof(obj));
         }
@@ -160,6 +173,8 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
             PresenceLeftManifest => new LocalRoom.PresenceLeft(m.Number, Required(m.Frame, "PresenceLeft", "a frame")),
             MovedManifest => RoomActor.Moved.Instance,
             ReplyManifest => new LocalRoom.Reply(m.Number, Required(m.Frame, "Reply", "a frame")),
+            AwayOrBackManifest => new RoomActor.AwayOrBack(m.RoomName, m.Number, m.Flag),
+            PresenceAboutManifest => new LocalRoom.PresenceAbout(m.Number, Required(m.Frame, "PresenceAbout", "a frame")),
             _ => throw new SerializationException($"unknown manifest {manifest} for {nameof(RoomMessageSerializer)}"),
         };
     }
@@ -186,7 +201,7 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
         {
             switch (manifest, number)
             {
-                case (JoinManifest or LeaveManifest or RelayManifest or WhoManifest or WakeManifest or MembersHereManifest or FindMembersManifest, 1):
+                case (JoinManifest or LeaveManifest or RelayManifest or WhoManifest or WakeManifest or MembersHereManifest or FindMembersManifest or AwayOrBackManifest, 1):
                     RoomName = input.ReadString();
                     break;
                 case (JoinManifest, 2) or (PresenceJoinedManifest, 1):
@@ -198,13 +213,13 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
                 case (JoinManifest, 4) or (RelayManifest, 4) or (WhoManifest, 2):
                     Json2 = ReadJson(input);
                     break;
-                case (LeaveManifest or RelayManifest, 2) or (WhoManifest, 3) or (AddedManifest or RefusedManifest or RemovedManifest or PresenceLeftManifest or ReplyManifest, 1):
+                case (LeaveManifest or RelayManifest or AwayOrBackManifest, 2) or (WhoManifest, 3) or (AddedManifest or RefusedManifest or RemovedManifest or PresenceLeftManifest or ReplyManifest or PresenceAboutManifest, 1):
                     Number = input.ReadInt64();
                     break;
                 case (LeaveManifest or RelayManifest, 3):
                     Json1 = ReadJson(input);
                     break;
-                case (LeaveManifest, 4):
+                case (LeaveManifest, 4) or (AwayOrBackManifest, 3):
                     Flag = input.ReadBool();
                     break;
                 case (MembersHereManifest, 2):
@@ -213,7 +228,7 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
                 case (MembersHereManifest, 3) or (AddedManifest, 2):
                     Players.Add(ReadPlayer(input));
                     break;
-                case (AddedManifest, 3) or (RefusedManifest or RemovedManifest or PresenceJoinedManifest or PresenceLeftManifest or ReplyManifest, 2):
+                case (AddedManifest, 3) or (RefusedManifest or RemovedManifest or PresenceJoinedManifest or PresenceLeftManifest or ReplyManifest or PresenceAboutManifest, 2):
                     Frame = ReadFrame(input);
                     break;
                 default:

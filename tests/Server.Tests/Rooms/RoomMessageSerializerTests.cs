@@ -147,6 +147,20 @@ public sealed class RoomMessageSerializerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Away_and_back_cross_to_the_room_and_its_news_back_to_the_members_nodes()
+    {
+        var away = RoundTrip(new RoomActor.AwayOrBack("lobby", 1L << 33, Away: true));
+        var back = RoundTrip(new RoomActor.AwayOrBack("lobby", 1L << 33, Away: false));
+        var frame = ServerFrames.Left("lobby", null);
+        var about = RoundTrip(new LocalRoom.PresenceAbout(1L << 33, frame));
+
+        Assert.Equal(new RoomActor.AwayOrBack("lobby", 1L << 33, Away: true), away);
+        Assert.Equal(new RoomActor.AwayOrBack("lobby", 1L << 33, Away: false), back);
+        Assert.Equal(1L << 33, about.UserId);
+        Assert.Equal(frame.ToLengthPrefixed(), about.Frame.ToLengthPrefixed());
+    }
+
+    [Fact]
     public void Every_room_message_that_crosses_nodes_is_bound_to_the_room_serializer_not_a_fallback()
     {
         var frame = ServerFrames.Left("lobby", null);
@@ -166,6 +180,8 @@ public sealed class RoomMessageSerializerTests(ITestOutputHelper output)
             new LocalRoom.PresenceLeft(1, frame),
             new LocalRoom.Reply(1, frame),
             RoomActor.Moved.Instance,
+            new RoomActor.AwayOrBack("lobby", 1, Away: true),
+            new LocalRoom.PresenceAbout(1, frame),
         ];
 
         Assert.All(messages, message => Assert.IsType<RoomMessageSerializer>(Sys.Serialization.FindSerializerFor(message)));
