@@ -22,6 +22,9 @@
 // - JSON.parse turns every number into a double: integers beyond 2^53 and trailing zeros
 //   ("1.50") do not survive. The server passes them on byte for byte; each frame keeps its text
 //   in `raw` for a caller who needs the exact bytes.
+// - It does not reconnect by itself (a page decides when to come back). With resume on, the
+//   server keeps a dropped player's session for resumeWindowMs: keep `sessionToken`, connect a new
+//   client and call resume(token) before any other request to be that player again.
 
 /** The server answered a request with ERROR (or refused the connection instead of WELCOME). */
 export class GameServerError extends Error {
@@ -58,7 +61,11 @@ const utf8Strict = new TextDecoder("utf-8", { fatal: true });
 /**
  * One WebSocket connection to the server. Events (a CustomEvent whose `detail` is the frame's
  * `message`; `frame` is the whole frame) are dispatched on the client itself:
- * - "presence" {room, joined: {user_id, name}} or {room, left: {user_id}}
+ * - "presence" {room, joined: {user_id, name}}, {room, left: {user_id}}, {room, away: {user_id}}
+ *   or {room, back: {user_id}}
+ * - "away" {room, user_id}: a member's connection dropped; it keeps its seat for the resume window
+ * - "back" {room, user_id}: that member resumed ("presence" left comes if it does not)
+ * - "resumed" {user_id, name, rooms, missed, session}: resume() worked; the missed pushes follow
  * - "relay" {room, from, data}
  * - "direct" {from, data}
  * - "shutdown" {reason, reconnect_after_ms}; the connection closes after it
@@ -85,6 +92,14 @@ export class GameClient extends EventTarget {
     version;
     /** The URL this client connected to. */
     url;
+    /**
+     * The token that resumes this player's session after a drop: WELCOME's, then the last
+     * RESUMED's (a token works once). null when the server has resume off, and after bye(). A
+     * secret: never show it or put it in a URL.
+     */
+    sessionToken;
+    /** How long the server keeps a dropped session, in milliseconds; 0 when resume is off. */
+    resumeWindowMs;
 
     constructor(socket, welcome, options) {
         super();
@@ -93,6 +108,8 @@ export class GameClient extends EventTarget {
         this.userId = welcome.user_id;
         this.maxPayload = welcome.max_payload;
         this.version = welcome.version;
+        this.sessionToken = typeof welcome.session === "string" ? welcome.session : null;
+        this.resumeWindowMs = typeof welcome.resume_window_ms === "number" ? welcome.resume_window_ms : 0;
         this.#closed = new Promise((resolve) => (this.#resolveClosed = resolve));
         socket.onmessage = (event) => this.#receive(event.data);
         socket.onclose = (event) => this.#onClose(event);
@@ -237,6 +254,40 @@ export class GameClient extends EventTarget {
     }
 
     /**
+     * Takes back the session of `token` (an earlier client's sessionToken) on this new
+     * connection. Call it first, before any other request. Resolves with {user_id, name, rooms,
+     * missed, session}: this client is that player again (userId, its rooms, a new sessionToken),
+     * a "resumed" event is dispatched, and the `missed` pushes it missed are dispatched next, in
+     * order, before anything live. Rejects with GameServerError "bad_session" when no session
+     * waits for the token: this client goes on as the fresh player of its WELCOME (join again).
+     */
+    async resume(token) {
+        const reply = await this.request("RESUME", { session: token });
+        // This runs before the next message is handled (a microtask), so before the missed pushes.
+        this.userId = reply.message.user_id;
+        this.sessionToken = reply.message.session;
+        const event = new CustomEvent("resumed", { detail: reply.message });
+        event.frame = reply;
+        this.dispatchEvent(event);
+        return reply.message;
+    }
+
+    /**
+     * Leaves for good: sends BYE, so the server ends the session at once (the rooms see "presence"
+     * left, not away, and the token resumes nothing) and closes the connection. Resolves once it is
+     * closed; closes it from this side if the server has not within a second.
+     */
+    async bye() {
+        this.sessionToken = null;
+        this.send("BYE", {});
+        let timer;
+        const late = new Promise((resolve) => (timer = setTimeout(resolve, 1000)));
+        await Promise.race([this.#closed, late]);
+        clearTimeout(timer);
+        return this.close("bye");
+    }
+
+    /**
      * Calls fn(detail, frame) for every event of that type; returns a function that removes it.
      */
     on(type, fn) {
@@ -292,6 +343,17 @@ export class GameClient extends EventTarget {
         const event = new CustomEvent(frame.cmd.toLowerCase(), { detail: frame.message });
         event.frame = frame;
         this.dispatchEvent(event);
+        // away/back also get events of their own, so a page can grey a player out without
+        // telling the presence kinds apart itself.
+        if (frame.cmd === "PRESENCE" && isObject(frame.message)) {
+            for (const kind of ["away", "back"]) {
+                if (isObject(frame.message[kind])) {
+                    const presence = new CustomEvent(kind, { detail: { room: frame.message.room, user_id: frame.message[kind].user_id } });
+                    presence.frame = frame;
+                    this.dispatchEvent(presence);
+                }
+            }
+        }
     }
 
     #onClose(event) {

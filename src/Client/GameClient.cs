@@ -16,6 +16,13 @@ namespace ActorGameServer.Client;
 /// SHUTDOWN, NOTICE, an ERROR that answers no request such as kicked, ...) comes out of
 /// <see cref="ReadPushesAsync"/> in the order it arrived.
 /// </summary>
+/// <remarks>
+/// It does not reconnect by itself. When the server has resume on, a game that lost its
+/// connection connects a new client and calls <see cref="ResumeAsync"/> with the old client's
+/// <see cref="SessionToken"/> before any other request: it is the same player again, in the same
+/// rooms, and the pushes it missed come out of <see cref="ReadPushesAsync"/> first. The others in
+/// its rooms get PRESENCE <c>away</c> and <c>back</c> pushes meanwhile.
+/// </remarks>
 public sealed class GameClient : IAsyncDisposable
 {
     /// <summary>
@@ -42,12 +49,29 @@ public sealed class GameClient : IAsyncDisposable
     {
         _transport = transport;
         UserId = welcome.Message.GetProperty("user_id").GetInt64();
+        if (welcome.Message.TryGetProperty("session", out var session) && session.ValueKind == JsonValueKind.String)
+        {
+            SessionToken = session.GetString();
+            ResumeWindow = TimeSpan.FromMilliseconds(welcome.Message.GetProperty("resume_window_ms").GetInt64());
+        }
+
         MaxPayload = welcome.Message.GetProperty("max_payload").GetInt32();
         ServerVersion = welcome.Message.GetProperty("version").GetString() ?? "";
         _readLoop = Task.Run(ReadLoopAsync);
     }
 
-    public long UserId { get; }
+    /// <summary>WELCOME's user id, or the resumed player's after <see cref="ResumeAsync"/>.</summary>
+    public long UserId { get; private set; }
+
+    /// <summary>
+    /// The token that resumes this player's session after the connection drops: WELCOME's, then
+    /// the last RESUMED's (a token works once). Null when the server has resume off, and after
+    /// <see cref="ByeAsync"/>. A secret: never show or log it.
+    /// </summary>
+    public string? SessionToken { get; private set; }
+
+    /// <summary>How long the server keeps a dropped session for <see cref="ResumeAsync"/>; null when resume is off.</summary>
+    public TimeSpan? ResumeWindow { get; private set; }
 
     public int MaxPayload { get; }
 
@@ -173,6 +197,49 @@ public sealed class GameClient : IAsyncDisposable
 
     public Task DirectAsync(long toUserId, string dataJson, CancellationToken cancellationToken = default) =>
         SendAsync(Commands.Direct, $"{{\"to\":{toUserId},\"data\":{dataJson}}}", cancellationToken);
+
+    /// <summary>
+    /// Takes back the session of <paramref name="sessionToken"/> (an earlier client's
+    /// <see cref="SessionToken"/>). Call it first, before any other request on this client: on
+    /// success this client is that player (<see cref="UserId"/>, its rooms, a new
+    /// <see cref="SessionToken"/>) and the <see cref="ResumedSession.Missed"/> pushes it missed
+    /// come out of <see cref="ReadPushesAsync"/> before anything live. When no session waits for
+    /// the token (window over, used, another server), it throws <see cref="GameServerException"/>
+    /// <c>bad_session</c> and this client goes on as the fresh player of its WELCOME: join again.
+    /// </summary>
+    public async Task<ResumedSession> ResumeAsync(string sessionToken, CancellationToken cancellationToken = default)
+    {
+        var reply = await RequestAsync(Commands.Resume, JsonSerializer.Serialize(new { session = sessionToken }), cancellationToken);
+        var message = reply.Message;
+        var resumed = new ResumedSession(
+            message.GetProperty("user_id").GetInt64(),
+            message.GetProperty("name").GetString() ?? "",
+            [.. message.GetProperty("rooms").EnumerateArray().Select(room => room.GetString() ?? "")],
+            message.GetProperty("missed").GetInt32(),
+            message.GetProperty("session").GetString() ?? "");
+        UserId = resumed.UserId;
+        SessionToken = resumed.SessionToken;
+        return resumed;
+    }
+
+    /// <summary>
+    /// Leaves for good: sends BYE, so the server ends the session at once (the rooms see PRESENCE
+    /// <c>left</c>, not <c>away</c>, and the token resumes nothing), and waits, at most
+    /// a second, for the server to close the connection. Dispose the client after it.
+    /// </summary>
+    public async Task ByeAsync(CancellationToken cancellationToken = default)
+    {
+        SessionToken = null;
+        await SendAsync(Commands.Bye, "{}", cancellationToken);
+        try
+        {
+            await _readLoop.WaitAsync(GoodbyeTimeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // The server did not close in time; DisposeAsync closes from this side.
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

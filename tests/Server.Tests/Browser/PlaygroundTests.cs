@@ -145,6 +145,95 @@ public sealed partial class PlaygroundTests(SharedChromium chromium) : IClassFix
         Assert.Empty(browser.Errors);
     }
 
+    [ChromiumFact]
+    public async Task The_module_resumes_a_dropped_session_and_another_client_sees_it_away_then_back()
+    {
+        await using var server = await TestServer.StartAsync("game-server.sessions.resume-window = 60s");
+        await using var browser = await chromium.NewPageAsync();
+        await browser.Page.GotoAsync(server.HttpUri.ToString());
+
+        // Two clients of the module in the page: a watcher, and a player who drops and resumes.
+        // Every wait is on an event (with a generous bound), never on time.
+        var result = await browser.Page.EvaluateAsync<JsonElement>("""
+            async (url) => {
+                const { GameClient, GameServerError } = await import("./game_client.js");
+                const record = (client, types) => {
+                    const log = [];
+                    let wake = () => {};
+                    for (const type of types) client.on(type, (detail) => { log.push({ type, detail }); wake(); });
+                    log.until = (test) => new Promise((resolve, reject) => {
+                        const timer = setTimeout(() => reject(new Error("timed out: " + JSON.stringify(log))), 30000);
+                        wake = () => { const hit = log.find(test); if (hit) { clearTimeout(timer); resolve(hit); } };
+                        wake();
+                    });
+                    return log;
+                };
+                const room = "resume-page";
+                const watcher = await GameClient.connect(url);
+                const seen = record(watcher, ["away", "back", "presence"]);
+                await watcher.join(room);
+
+                const player = await GameClient.connect(url);
+                await player.join(room);
+                const userId = player.userId;
+                const token = player.sessionToken;
+                const resumeWindowMs = player.resumeWindowMs;
+                await player.close("dropped");   // a close without BYE: the server keeps the session
+                const away = await seen.until((e) => e.type === "away");
+                for (let n = 1; n <= 3; n++) watcher.relay(room, { n });
+                await watcher.who(room);          // answered after the room handed out the relays (see ResumeTests)
+
+                const again = await GameClient.connect(url);
+                const freshId = again.userId;
+                const got = record(again, ["resumed", "relay"]);
+                const resumed = await again.resume(token);
+                await got.until((e) => e.type === "relay" && e.detail.data.n === 3);
+                const back = await seen.until((e) => e.type === "back");
+                watcher.relay(room, { n: 4 });
+                await got.until((e) => e.type === "relay" && e.detail.data.n === 4);
+
+                const newToken = again.sessionToken;
+                await again.bye();
+                const left = await seen.until((e) => e.type === "presence" && e.detail.left);
+                const late = await GameClient.connect(url);
+                let refused = null;
+                try { await late.resume(newToken); } catch (error) { refused = error instanceof GameServerError ? error.code : String(error); }
+                await late.ping();                 // still served as its fresh player
+                await late.close();
+                await watcher.close();
+                return {
+                    userId, freshId, resumeWindowMs, hadToken: typeof token === "string" && token.length > 0,
+                    away, back, resumed, resumedUserId: again.userId,
+                    newTokenDiffers: typeof newToken === "string" && newToken.length > 0 && newToken !== token,
+                    events: got.map((e) => e.type === "relay" ? "relay " + e.detail.data.n : e.type),
+                    leftAfterBye: left.detail.left.user_id, awaysSeen: seen.filter((e) => e.type === "away").length,
+                    tokenAfterBye: again.sessionToken, refused,
+                };
+            }
+            """, server.WebSocketUri.ToString());
+
+        var userId = result.GetProperty("userId").GetInt64();
+        Assert.True(result.GetProperty("hadToken").GetBoolean());
+        Assert.Equal(60000, result.GetProperty("resumeWindowMs").GetInt32());
+        Assert.Equal(userId, result.GetProperty("away").GetProperty("detail").GetProperty("user_id").GetInt64());
+        Assert.Equal("resume-page", result.GetProperty("away").GetProperty("detail").GetProperty("room").GetString());
+        Assert.NotEqual(userId, result.GetProperty("freshId").GetInt64());
+        var resumed = result.GetProperty("resumed");
+        Assert.Equal(userId, resumed.GetProperty("user_id").GetInt64());
+        Assert.Equal(3, resumed.GetProperty("missed").GetInt32());
+        Assert.Equal(["resume-page"], resumed.GetProperty("rooms").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(userId, result.GetProperty("resumedUserId").GetInt64());
+        Assert.True(result.GetProperty("newTokenDiffers").GetBoolean());
+        // The resumed event first, then the missed relays once each and in order, then the live one.
+        Assert.Equal(["resumed", "relay 1", "relay 2", "relay 3", "relay 4"], result.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(userId, result.GetProperty("back").GetProperty("detail").GetProperty("user_id").GetInt64());
+        Assert.Equal(userId, result.GetProperty("leftAfterBye").GetInt64());
+        Assert.Equal(1, result.GetProperty("awaysSeen").GetInt32()); // BYE: left at once, no second away
+        Assert.Equal(JsonValueKind.Null, result.GetProperty("tokenAfterBye").ValueKind);
+        Assert.Equal("bad_session", result.GetProperty("refused").GetString());
+        Assert.Empty(browser.Errors);
+    }
+
     [GeneratedRegex(@"^\d+$")]
     private static partial Regex WholeNumber();
 

@@ -147,6 +147,19 @@ func decoding(protocol):
 	event = protocol.decode("{\"cmd\":\"PRESENCE\",\"message\":{\"room\":\"r\",\"left\":{\"user_id\":7}}}")
 	check(event.get("type") == "presence_left" and event.get("user_id") == 7 and event.get("room") == "r", "PRESENCE left becomes presence_left (%s)" % str(event))
 
+	event = protocol.decode("{\"cmd\":\"PRESENCE\",\"message\":{\"room\":\"r\",\"away\":{\"user_id\":7}}}")
+	check(event.get("type") == "presence_away" and typeof(event.get("user_id")) == TYPE_INT and event.get("user_id") == 7 and event.get("room") == "r", "PRESENCE away becomes presence_away (%s)" % str(event))
+	event = protocol.decode("{\"cmd\":\"PRESENCE\",\"message\":{\"room\":\"r\",\"back\":{\"user_id\":7}}}")
+	check(event.get("type") == "presence_back" and typeof(event.get("user_id")) == TYPE_INT and event.get("user_id") == 7 and event.get("room") == "r", "PRESENCE back becomes presence_back (%s)" % str(event))
+	event = protocol.decode("{\"cmd\":\"WELCOME\",\"message\":{\"user_id\":8,\"max_payload\":5000,\"version\":\"0.1.0\",\"session\":\"tok-1\",\"resume_window_ms\":20000}}")
+	check(event.get("session") == "tok-1" and typeof(event.get("resume_window_ms")) == TYPE_INT and event.get("resume_window_ms") == 20000, "WELCOME carries the session token and resume_window_ms (%s)" % str(event))
+	event = protocol.decode("{\"cmd\":\"WELCOME\",\"message\":{\"user_id\":8,\"max_payload\":5000,\"version\":\"0.1.0\"}}")
+	check(event.get("session") == "" and event.get("resume_window_ms") == 0, "WELCOME without resume gives an empty session and 0 (%s)" % str(event))
+	event = protocol.decode("{\"cmd\":\"RESUMED\",\"message\":{\"user_id\":7,\"name\":\"Ada\",\"rooms\":[\"lobby\",\"r2\"],\"missed\":3,\"session\":\"tok-2\"},\"id\":1}")
+	check(event.get("type") == "resumed" and typeof(event.get("user_id")) == TYPE_INT and event.get("user_id") == 7 and event.get("name") == "Ada" and to_json(event.get("rooms")) == to_json(["lobby", "r2"]) and typeof(event.get("missed")) == TYPE_INT and event.get("missed") == 3 and event.get("session") == "tok-2" and event.get("id") == 1, "RESUMED becomes resumed with int user_id and missed, the rooms and the new token (%s)" % str(event))
+	event = protocol.decode("{\"cmd\":\"ERROR\",\"message\":{\"code\":\"bad_session\",\"detail\":\"no session waits for that token\"},\"id\":1}")
+	check(event.get("type") == "error" and event.get("code") == "bad_session" and event.get("id") == 1, "ERROR bad_session becomes error with the RESUME's id (%s)" % str(event))
+
 	event = protocol.decode("{\"cmd\":\"DIRECT\",\"message\":{\"from\":3,\"data\":\"psst\"}}")
 	check(event.get("type") == "direct" and event.get("from") == 3 and event.get("data") == "psst", "DIRECT becomes direct (%s)" % str(event))
 	event = protocol.decode("{\"cmd\":\"ROOMS\",\"message\":{\"rooms\":[{\"room\":\"r\",\"members\":2}]},\"id\":4}")
@@ -190,6 +203,13 @@ func messages(protocol):
 	var request = parsed.result if parsed.error == OK else null
 	check(id >= 1 and transport.sent.size() == 1 and transport.sent[0].begins_with("{") and typeof(request) == TYPE_DICTIONARY and request.get("cmd") == "JOIN" and request.get("id") == id and to_json(request.get("message")) == to_json({"room": "lobby"}), "a request goes out as one JSON text without a length prefix (%s)" % str(transport.sent))
 	check(transport.sent.size() == 1 and protocol.request_text("JOIN", {"room": "lobby"}, id) == transport.sent[0], "request_text builds the envelope send_command sends (%s)" % protocol.request_text("JOIN", {"room": "lobby"}, id))
+
+	var resume_id = protocol.resume("tok-1")
+	var bye_id = protocol.bye()
+	var resume_request = JSON.parse(transport.sent[1]).result if transport.sent.size() == 3 else null
+	var bye_request = JSON.parse(transport.sent[2]).result if transport.sent.size() == 3 else null
+	check(typeof(resume_request) == TYPE_DICTIONARY and resume_request.get("cmd") == "RESUME" and resume_request.get("id") == resume_id and to_json(resume_request.get("message")) == to_json({"session": "tok-1"}), "resume() sends RESUME with the token (%s)" % str(transport.sent))
+	check(typeof(bye_request) == TYPE_DICTIONARY and bye_request.get("cmd") == "BYE" and bye_request.get("id") == bye_id and to_json(bye_request.get("message")) == to_json({}), "bye() sends BYE with an empty message (%s)" % str(transport.sent))
 
 	transport.incoming = ["{\"cmd\":\"SHUTDOWN\",\"message\":{\"reason\":\"bye\",\"reconnect_after_ms\":10}}"]
 	transport.closed = true

@@ -9,8 +9,13 @@ extends Node
 ## HTML5 export has no raw TCP, so a web build must use url ("wss://..." from an HTTPS page).
 ## Everything else (requests, signals, heartbeat, reconnects) is the same over both.
 ##
-## Every (re)connection gets a new user_id and starts in no room: send hello() and join() from
-## the `welcome` signal, so that they are sent again after every reconnect.
+## Sessions: when the server has resume on, a reconnect takes the old session back (RESUME with
+## the token kept from WELCOME or the last RESUMED, before any other request): same user_id, same
+## rooms, and the pushes missed meanwhile arrive as their usual signals, then `resumed`. Only a
+## fresh player gets `welcome`: the first connection, a server with resume off, or a resume the
+## server refused (the window ran out, the server restarted). So send hello() and join() from the
+## `welcome` signal, and they are sent again exactly when they are needed. Send nothing from
+## `connected`: RESUME must be the connection's first request. bye() leaves for good.
 
 const Protocol = preload("protocol.gd")
 const Backoff = preload("backoff.gd")
@@ -23,12 +28,19 @@ signal disconnected(reason: String)
 signal reconnect_scheduled(delay_ms: int)
 ## The server's first frame on every connection: this connection's user_id and its limits.
 signal welcome(user_id: int, max_payload: int, version: String)
+## A reconnect took the session back: still user_id, still in rooms. The missed pushes (relays,
+## presence, directs) come next as their usual signals, in their original order.
+signal resumed(user_id: int, rooms: Array, missed: int)
 signal hello_ok(user_id: int, player_name: String)
 ## members: [{user_id, name}] ordered by user_id, this client included.
 signal joined(room: String, members: Array)
 signal left(room: String)
 signal presence_joined(room: String, user_id: int, player_name: String)
 signal presence_left(room: String, user_id: int)
+## A member's connection dropped; it keeps its seat for the server's resume window. `back` when it
+## resumes, presence_left if it does not.
+signal away(room: String, user_id: int)
+signal back(room: String, user_id: int)
 ## from_id is the sender's user_id as the server saw it; data is exactly what it relayed.
 signal relayed(room: String, from_id: int, data)
 signal direct_received(from_id: int, data)
@@ -58,6 +70,8 @@ var account: String = ""
 ## Connect as soon as the node enters the tree.
 @export var connect_on_ready: bool = false
 @export var auto_reconnect: bool = true
+## Take the session back on a reconnect (when the server has resume on) instead of starting over.
+@export var auto_resume: bool = true
 ## Seconds between PINGs. The server closes a connection that sends nothing for 30 s.
 @export var heartbeat_interval: float = 5.0
 ## With heartbeats on, a connection that receives nothing for this long is treated as dead: a
@@ -73,6 +87,11 @@ var rtt_ms: int = -1
 var user_id: int = 0
 ## The largest frame the server accepts, from WELCOME.
 var max_payload: int = Protocol.DEFAULT_MAX_PAYLOAD
+## The rooms this player is in, as the server last said (JOINED, LEFT, RESUMED).
+var joined_rooms: Array = []
+## The token that resumes this player's session: WELCOME's, then each RESUMED's (a token works
+## once). "" when the server has resume off or the session ended. A secret: never show or log it.
+var session_token: String = ""
 
 var _protocol := Protocol.new()
 var _backoff := Backoff.new()
@@ -80,6 +99,11 @@ var _want_connected := false
 var _connect_started_ms := 0
 var _reconnect_at_ms := -1
 var _next_heartbeat_ms := 0
+# The RESUME in flight on this connection, and the WELCOME to fall back on if it is refused.
+var _resume_id := 0
+var _fresh_welcome := {}
+# After bye(): when to close if the server has not closed first.
+var _bye_close_at_ms := -1
 
 
 func _ready() -> void:
@@ -107,16 +131,33 @@ func connect_to_server(address: String = "", new_port: int = 0) -> Error:
 	return _open()
 
 
-## Closes the connection and stops reconnecting.
+## Closes the connection and stops reconnecting. The server keeps the session for its resume
+## window (the rooms see `away`), so a later connect_to_server() can still resume it; use bye()
+## to leave for good.
 func close() -> void:
 	_want_connected = false
 	_reconnect_at_ms = -1
+	_bye_close_at_ms = -1
+	_resume_id = 0
 	var was_open: bool = _protocol.is_open()
 	_protocol.close()
 	user_id = 0
 	account = ""
 	if was_open:
 		disconnected.emit("closed by the client")
+
+
+## Leaves for good: sends BYE (the rooms see presence_left at once, and the session cannot be
+## resumed), lets the server close the connection, and does not reconnect.
+func bye() -> void:
+	session_token = ""
+	_want_connected = false
+	_reconnect_at_ms = -1
+	if _protocol.is_connected_to_server() and _protocol.bye() > 0:
+		# The server closes after BYE; closing first could cut the BYE off, so wait a little.
+		_bye_close_at_ms = _protocol.ticks_msec() + 2000
+	else:
+		close()
 
 
 ## True once the connection is up; WELCOME may still be on its way.
@@ -174,6 +215,8 @@ func _process(_delta: float) -> void:
 		for event in _protocol.poll():
 			_dispatch(event)
 		_keep_alive()
+		if _bye_close_at_ms >= 0 and _protocol.ticks_msec() >= _bye_close_at_ms:
+			close()
 	elif _reconnect_at_ms >= 0 and _protocol.ticks_msec() >= _reconnect_at_ms:
 		_open()
 
@@ -214,7 +257,10 @@ func _keep_alive() -> void:
 
 func _lost(reason: String) -> void:
 	user_id = 0
-	account = ""
+	_bye_close_at_ms = -1
+	# A RESUME cut off here may not have reached the server: the token is kept and tried again.
+	_resume_id = 0
+	_fresh_welcome = {}
 	disconnected.emit(reason)
 	if _want_connected and auto_reconnect:
 		_backoff.min_ms = reconnect_min_ms
@@ -234,9 +280,22 @@ func _dispatch(event: Dictionary) -> void:
 		"welcome":
 			# Only now is the server known to accept us (server_full comes instead of WELCOME).
 			_backoff.reset()
-			user_id = event["user_id"]
 			max_payload = event["max_payload"]
-			welcome.emit(user_id, max_payload, event["version"])
+			if auto_resume and session_token != "":
+				# The welcome signal waits: if RESUME works, this connection is not a fresh player.
+				_fresh_welcome = event
+				_resume_id = _protocol.resume(session_token)
+				if _resume_id > 0:
+					return
+			_welcomed(event)
+		"resumed":
+			if event["id"] == _resume_id:
+				_resume_id = 0
+				_fresh_welcome = {}
+				session_token = event["session"]
+				user_id = event["user_id"]
+				joined_rooms = event["rooms"].duplicate()
+				resumed.emit(user_id, event["rooms"], event["missed"])
 		"pong":
 			if event["rtt_ms"] >= 0:
 				rtt_ms = event["rtt_ms"]
@@ -246,13 +305,20 @@ func _dispatch(event: Dictionary) -> void:
 			account = event["account"]
 			hello_ok.emit(event["user_id"], event["name"])
 		"joined":
+			if not joined_rooms.has(event["room"]):
+				joined_rooms.append(event["room"])
 			joined.emit(event["room"], event["members"])
 		"left":
+			joined_rooms.erase(event["room"])
 			left.emit(event["room"])
 		"presence_joined":
 			presence_joined.emit(event["room"], event["user_id"], event["name"])
 		"presence_left":
 			presence_left.emit(event["room"], event["user_id"])
+		"presence_away":
+			away.emit(event["room"], event["user_id"])
+		"presence_back":
+			back.emit(event["room"], event["user_id"])
 		"relayed":
 			relayed.emit(event["room"], event["from"], event["data"])
 		"direct":
@@ -262,10 +328,32 @@ func _dispatch(event: Dictionary) -> void:
 		"rooms":
 			rooms_listed.emit(event["rooms"])
 		"error":
+			if _resume_id > 0 and event["id"] == _resume_id:
+				# bad_session: the session is gone (window over, server restarted). Not an error
+				# to show: this connection goes on as the fresh player of its WELCOME.
+				_resume_id = 0
+				var fresh: Dictionary = _fresh_welcome
+				_fresh_welcome = {}
+				_welcomed(fresh)
+				return
+			if event["id"] == 0 and event["code"] in ["kicked", "replaced"]:
+				session_token = ""  # The server ended the session: a RESUME would only be refused.
 			server_error.emit(event["code"], event["detail"], event["id"])
 		"shutdown":
+			session_token = ""  # SHUTDOWN ends the session at once.
 			_backoff.honor_server_hint(event["reconnect_after_ms"])
 			shutdown.emit(event["reason"], event["reconnect_after_ms"])
 		"notice":
 			notice.emit(event["message"])
 		# "unknown": a newer server's frame this client does not know; ignored on purpose.
+
+
+# This connection is a fresh player: no rooms yet, and its own session token.
+func _welcomed(event: Dictionary) -> void:
+	user_id = event["user_id"]
+	session_token = event["session"]
+	# A fresh player is in no room and not signed in; a resumed one keeps both (so _lost leaves
+	# account alone).
+	joined_rooms.clear()
+	account = ""
+	welcome.emit(user_id, max_payload, event["version"])

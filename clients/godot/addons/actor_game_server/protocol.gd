@@ -27,13 +27,19 @@
 # Events returned by poll(), one dictionary each, "type" plus the fields listed:
 #   connected      {}
 #   disconnected   {reason}
-#   welcome        {user_id, max_payload, version}
+#   welcome        {user_id, max_payload, version, session, resume_window_ms}
+#                                                  session: this player's resume token ("" and 0 when the server has resume off)
+#   resumed        {user_id, name, rooms, missed, session, id}
+#                                                  RESUME worked: the player of that token again, still in rooms; the
+#                                                  missed pushes follow as their usual events; session is the token to keep now
 #   pong           {message, id, rtt_ms}           rtt_ms is -1 unless the PING came from ping()
 #   hello_ok       {user_id, name, account, id}   account: "" unless signed in with a token
 #   joined         {room, members, id}             members: [{user_id, name}, account too if signed in], ordered by user_id
 #   left           {room, id}
 #   presence_joined {room, user_id, name}
 #   presence_left  {room, user_id}
+#   presence_away  {room, user_id}                 its connection dropped; it may resume (then presence_back) or leave
+#   presence_back  {room, user_id}                 it resumed: its missed pushes have been sent to it
 #   relayed        {room, from, data}
 #   direct         {from, data}
 #   who            {room, members, id}
@@ -214,6 +220,19 @@ func rooms():
 	return send_command("ROOMS", {})
 
 
+# Takes back the session of session_token (WELCOME's or the last RESUMED's "session") after the
+# connection dropped. It must be the first request on a new connection: the server answers
+# RESUMED, or ERROR bad_session and the connection goes on as the fresh player of its WELCOME.
+func resume(session_token):
+	return send_command("RESUME", {"session": session_token})
+
+
+# Leaves for good: the server ends the session at once (the rooms see PRESENCE left, not away)
+# and closes the connection. No reply; wait for poll()'s disconnected, or close() after a while.
+func bye():
+	return send_command("BYE", {})
+
+
 # A PING whose PONG carries rtt_ms. The message is the send time, which also makes it unique.
 func ping():
 	var now = ticks_msec()
@@ -271,7 +290,9 @@ func decode(text):
 	match cmd:
 		"WELCOME":
 			max_payload = _as_int(body.get("max_payload"), DEFAULT_MAX_PAYLOAD)
-			return {"type": "welcome", "user_id": _as_int(body.get("user_id"), 0), "max_payload": max_payload, "version": _as_string(body.get("version"))}
+			return {"type": "welcome", "user_id": _as_int(body.get("user_id"), 0), "max_payload": max_payload, "version": _as_string(body.get("version")), "session": _as_string(body.get("session")), "resume_window_ms": _as_int(body.get("resume_window_ms"), 0)}
+		"RESUMED":
+			return {"type": "resumed", "user_id": _as_int(body.get("user_id"), 0), "name": _as_string(body.get("name")), "rooms": _strings(body.get("rooms")), "missed": _as_int(body.get("missed"), 0), "session": _as_string(body.get("session")), "id": id}
 		"PONG":
 			var rtt = -1
 			if _pings.has(id):
@@ -291,6 +312,10 @@ func decode(text):
 				return {"type": "presence_joined", "room": room, "user_id": _as_int(who_joined.get("user_id"), 0), "name": _as_string(who_joined.get("name"))}
 			if typeof(body.get("left")) == TYPE_DICTIONARY:
 				return {"type": "presence_left", "room": room, "user_id": _as_int(body["left"].get("user_id"), 0)}
+			if typeof(body.get("away")) == TYPE_DICTIONARY:
+				return {"type": "presence_away", "room": room, "user_id": _as_int(body["away"].get("user_id"), 0)}
+			if typeof(body.get("back")) == TYPE_DICTIONARY:
+				return {"type": "presence_back", "room": room, "user_id": _as_int(body["back"].get("user_id"), 0)}
 		"RELAY":
 			return {"type": "relayed", "room": _as_string(body.get("room")), "from": _as_int(body.get("from"), 0), "data": body.get("data")}
 		"DIRECT":
@@ -328,6 +353,15 @@ func _room_list(list):
 		for entry in list:
 			if typeof(entry) == TYPE_DICTIONARY:
 				result.append({"room": _as_string(entry.get("room")), "members": _as_int(entry.get("members"), 0)})
+	return result
+
+
+func _strings(list):
+	var result = []
+	if typeof(list) == TYPE_ARRAY:
+		for entry in list:
+			if typeof(entry) == TYPE_STRING:
+				result.append(entry)
 	return result
 
 
