@@ -3,14 +3,23 @@ namespace ActorGameServer.Protocol;
 /// <summary>The frames the server sends, each built in one place so the wire format stays consistent.</summary>
 public static class ServerFrames
 {
-    /// <summary><c>{"cmd":"WELCOME","message":{"user_id":7,"max_payload":5000,"version":"0.1.0"}}</c></summary>
-    public static EncodedFrame Welcome(long userId, int maxPayload, string version) =>
-        FrameWriter.Build(Commands.Welcome, (userId, maxPayload, version), static (w, s) =>
+    /// <summary>
+    /// <c>{"cmd":"WELCOME","message":{"user_id":7,"max_payload":5000,"version":"0.1.0"}}</c>, and with
+    /// session resume on, <c>"session":"...","resume_window_ms":20000</c> after those.
+    /// </summary>
+    public static EncodedFrame Welcome(long userId, int maxPayload, string version, string? session = null, long resumeWindowMs = 0) =>
+        FrameWriter.Build(Commands.Welcome, (userId, maxPayload, version, session, resumeWindowMs), static (w, s) =>
         {
             w.WriteStartObject();
             w.WriteNumber("user_id"u8, s.userId);
             w.WriteNumber("max_payload"u8, s.maxPayload);
             w.WriteString("version"u8, s.version);
+            if (s.session is not null)
+            {
+                w.WriteString("session"u8, s.session);
+                w.WriteNumber("resume_window_ms"u8, s.resumeWindowMs);
+            }
+
             w.WriteEndObject();
         });
 
@@ -79,16 +88,32 @@ public static class ServerFrames
         });
 
     /// <summary><c>{"cmd":"PRESENCE","message":{"room":"lobby","left":{"user_id":7}}}</c></summary>
-    public static EncodedFrame PresenceLeft(string room, long userId) =>
-        FrameWriter.Build(Commands.Presence, (room, userId), static (w, s) =>
+    public static EncodedFrame PresenceLeft(string room, long userId) => PresenceAbout(room, "left", userId);
+
+    /// <summary><c>{"cmd":"PRESENCE","message":{"room":"lobby","away":{"user_id":7}}}</c>: its connection dropped; it may come back.</summary>
+    public static EncodedFrame PresenceAway(string room, long userId) => PresenceAbout(room, "away", userId);
+
+    /// <summary><c>{"cmd":"PRESENCE","message":{"room":"lobby","back":{"user_id":7}}}</c>: it resumed its session.</summary>
+    public static EncodedFrame PresenceBack(string room, long userId) => PresenceAbout(room, "back", userId);
+
+    /// <summary><c>{"cmd":"RESUMED","message":{"user_id":7,"name":"Ada","rooms":["lobby"],"missed":3,"session":"..."}}</c></summary>
+    public static EncodedFrame Resumed(PlayerInfo player, IEnumerable<string> rooms, int missed, string session, RawJson? id) =>
+        FrameWriter.Build(Commands.Resumed, (player, rooms, missed, session), static (w, s) =>
         {
             w.WriteStartObject();
-            w.WriteString("room"u8, s.room);
-            w.WriteStartObject("left"u8);
-            w.WriteNumber("user_id"u8, s.userId);
+            w.WriteNumber("user_id"u8, s.player.UserId);
+            w.WriteString("name"u8, s.player.Name);
+            w.WriteStartArray("rooms"u8);
+            foreach (var room in s.rooms)
+            {
+                w.WriteStringValue(room);
+            }
+
+            w.WriteEndArray();
+            w.WriteNumber("missed"u8, s.missed);
+            w.WriteString("session"u8, s.session);
             w.WriteEndObject();
-            w.WriteEndObject();
-        });
+        }, id);
 
     /// <summary><c>{"cmd":"RELAY","message":{"room":"lobby","from":7,"data":&lt;verbatim&gt;}}</c></summary>
     public static EncodedFrame Relay(string room, long from, RawJson data) =>
@@ -130,6 +155,18 @@ public static class ServerFrames
             w.WriteEndArray();
             w.WriteEndObject();
         }, id);
+
+    /// <summary>PRESENCE with one user id under <paramref name="what"/> (left, away, back).</summary>
+    private static EncodedFrame PresenceAbout(string room, string what, long userId) =>
+        FrameWriter.Build(Commands.Presence, (room, what, userId), static (w, s) =>
+        {
+            w.WriteStartObject();
+            w.WriteString("room"u8, s.room);
+            w.WriteStartObject(s.what);
+            w.WriteNumber("user_id"u8, s.userId);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
 
     private static void WritePlayer(System.Text.Json.Utf8JsonWriter w, PlayerInfo player)
     {

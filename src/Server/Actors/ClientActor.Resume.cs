@@ -190,7 +190,7 @@ public sealed partial class ClientActor
         _missed = null;
         _missedBytes = 0;
         _session.OnResumed();
-        _outbound.EnqueueUnbounded(SessionFrames.Resumed(_session.Player, _session.Rooms.Keys, missed.Count, adopting.Token, adopting.Id));
+        _outbound.EnqueueUnbounded(ServerFrames.Resumed(_session.Player, _session.Rooms.Keys, missed.Count, adopting.Token, adopting.Id));
         foreach (var frame in missed)
         {
             // Bounded by sessions.max-buffered-bytes already; the client reads them right away.

@@ -109,11 +109,9 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
     private readonly Dictionary<IPAddress, int> _connectionsPerAddress = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly List<IActorRef> _waitingForEmpty = [];
-    private static readonly TimeSpan RefusalLogInterval = TimeSpan.FromSeconds(10);
 
     private CloseAll? _closing;
-    private long _lastRefusalLog;
-    private int _refusalsNotLogged;
+    private readonly LogThrottle _refusalLog = new(TimeSpan.FromSeconds(10));
     private int _closingCount;
     private int _forwarders; // Entries in _clients that are not players (ClientEntry.IsForwarder).
     private UserIds? _userIds; // Until NodeUp: no player is admitted before that.
@@ -339,15 +337,10 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
     /// </summary>
     private void LogRefusal(EndPoint remote, ProtocolError refusal)
     {
-        if (_lastRefusalLog != 0 && Stopwatch.GetElapsedTime(_lastRefusalLog) < RefusalLogInterval)
+        if (_refusalLog.TryPass(out var notLogged))
         {
-            _refusalsNotLogged++;
-            return;
+            _log.WarningEvent("connection_refused", "refused connection from {Remote}: {Detail} ({NotLogged} more refused since the last such line)", remote, refusal.Detail, notLogged);
         }
-
-        _log.WarningEvent("connection_refused", "refused connection from {Remote}: {Detail} ({NotLogged} more refused since the last such line)", remote, refusal.Detail, _refusalsNotLogged);
-        _lastRefusalLog = Stopwatch.GetTimestamp();
-        _refusalsNotLogged = 0;
     }
 
     private void ReleaseAddress(IPAddress address)

@@ -1,8 +1,8 @@
-using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Diagnostics;
 using ActorGameServer.Server.Transports;
 using ActorGameServer.Server.Transports.WebSockets;
 using Akka.Event;
@@ -20,12 +20,9 @@ namespace ActorGameServer.Server.Hosting;
 internal sealed class AdminAuth(AdminSettings settings, HttpSettings http)
 {
     private const string Scheme = "Bearer ";
-    private static readonly TimeSpan RefusalLogInterval = TimeSpan.FromSeconds(10);
 
     private readonly byte[] _expected = SHA256.HashData(Encoding.UTF8.GetBytes(settings.Token));
-    private readonly Lock _refusalLog = new();
-    private long _lastRefusalLog;
-    private int _refusalsNotLogged;
+    private readonly LogThrottle _refusalLog = new(TimeSpan.FromSeconds(10));
 
     /// <summary>Whether the request carries the token; a refusal is logged (at most a line per 10 s).</summary>
     public bool IsAuthorized(HttpContext context, ILoggingAdapter log)
@@ -54,23 +51,14 @@ internal sealed class AdminAuth(AdminSettings settings, HttpSettings http)
     }
 
     /// <summary>
-    /// Someone guessing tokens must not flood the log too: one line per interval, saying how many
+    /// Someone guessing tokens must not flood the log too: one line per 10 s, saying how many
     /// more were refused since the last one (as the registry does for refused connections).
     /// </summary>
     private void LogRefusal(HttpContext context, ILoggingAdapter log, string what)
     {
-        int notLogged;
-        lock (_refusalLog)
+        if (!_refusalLog.TryPass(out var notLogged))
         {
-            if (_lastRefusalLog != 0 && Stopwatch.GetElapsedTime(_lastRefusalLog) < RefusalLogInterval)
-            {
-                _refusalsNotLogged++;
-                return;
-            }
-
-            notLogged = _refusalsNotLogged;
-            _refusalsNotLogged = 0;
-            _lastRefusalLog = Stopwatch.GetTimestamp();
+            return;
         }
 
         // The path only: no query string, which is no place for a token but could hold one.

@@ -263,7 +263,7 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
                 Sender.Tell(new ClientActor.Send(NotInRoom(leave.Id)));
                 break;
             case AwayOrBack change when _members.TryGetValue(change.UserId, out var changing) && changing.Client.Equals(Sender):
-                var presence = change.Away ? SessionFrames.PresenceAway(_room, change.UserId) : SessionFrames.PresenceBack(_room, change.UserId);
+                var presence = change.Away ? ServerFrames.PresenceAway(_room, change.UserId) : ServerFrames.PresenceBack(_room, change.UserId);
                 Broadcast(new LocalRoom.PresenceAbout(change.UserId, presence));
                 break;
             case Leave or Wake or AwayOrBack:

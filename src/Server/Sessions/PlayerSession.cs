@@ -76,9 +76,7 @@ public sealed class PlayerSession : IClientSession
     /// <summary>Greets the player: the first frame on every connection.</summary>
     public void Start()
     {
-        _host.Send(_sessionToken is { } token
-            ? SessionFrames.Welcome(UserId, _settings.MaxPayload, ServerVersion.Current, token, (long)_settings.Sessions.ResumeWindow.TotalMilliseconds)
-            : ServerFrames.Welcome(UserId, _settings.MaxPayload, ServerVersion.Current));
+        _host.Send(ServerFrames.Welcome(UserId, _settings.MaxPayload, ServerVersion.Current, _sessionToken, (long)_settings.Sessions.ResumeWindow.TotalMilliseconds));
         _sessionToken = null;
     }
 
