@@ -37,8 +37,8 @@ public sealed partial class ClientActor
     /// <summary>From the detached session to the new connection's actor: hand the connection over.</summary>
     public sealed record ResumeAccepted(IActorRef Session) : INoSerializationVerificationNeeded;
 
-    /// <summary>From the registry to the new connection's actor: no such session; <paramref name="Error"/> is the ERROR bad_session.</summary>
-    public sealed record ResumeRefused(EncodedFrame Error) : INoSerializationVerificationNeeded;
+    /// <summary>From the registry (of any node) to the new connection's actor: no such session; <paramref name="Error"/> is the ERROR bad_session. Crosses nodes.</summary>
+    public sealed record ResumeRefused(EncodedFrame Error);
 
     /// <summary>
     /// From the new connection's actor to the detached session: the connection, what its transport
@@ -149,6 +149,12 @@ public sealed partial class ClientActor
             case HandOver handOver when _adopting is { } adopting && Sender.Equals(adopting.NewConnection):
                 Attach(handOver, adopting);
                 break;
+            case Emigrate emigrate when _adopting is null:
+                BeginEmigrating(emigrate);
+                break;
+            case RoomRebound rebound:
+                OnRoomRebound(rebound);
+                break;
             default:
                 break; // Late news of the connection that dropped (a timer, an acknowledgement).
         }
@@ -199,7 +205,16 @@ public sealed partial class ClientActor
 
         Become(OnReceive);
         Context.Parent.Tell(new SessionResumed(_session.UserId, adopting.NewConnection));
-        TellRooms(away: false);
+        if (_immigration is { } immigration)
+        {
+            immigration.Attached = true; // Its rooms said it is back as its seats moved.
+            ForgetImmigrationIfDone(immigration);
+        }
+        else
+        {
+            TellRooms(away: false);
+        }
+
         Flush();
         foreach (var held in handOver.Held)
         {
@@ -307,6 +322,7 @@ public sealed partial class ClientActor
     private void ReleaseDetached()
     {
         _resumeExpiry?.Cancel();
+        _immigration?.Timeout?.Cancel();
         _missed = null;
     }
 }

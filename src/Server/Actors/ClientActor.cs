@@ -138,6 +138,12 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
 
     protected override void PreStart()
     {
+        if (_immigration is { } immigration)
+        {
+            StartMovedIn(immigration);
+            return;
+        }
+
         _connection.Start(Context);
         _session.Start();
     }
@@ -159,6 +165,11 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
     {
         try
         {
+            if (_immigration is { } immigration && HoldWhileMovingIn(immigration, message))
+            {
+                return true;
+            }
+
             if (message is RoomMoving moving)
             {
                 // Whatever the state (a closing client sends nothing more anyway): the room waits for this.
@@ -222,7 +233,11 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
             case ResumeRefused refused:
                 OnResumeRefused(refused); // Only while handing over; a late one finds nothing to do.
                 break;
+            case RoomRebound rebound:
+                OnRoomRebound(rebound);
+                break;
             case Adopt or HandOver or ResumeWindowEnded:
+            case var move when IsAboutAMove(move):
                 break; // For a detached session only; this one is connected (or just resumed).
             default:
                 OnConnectionEvent(message);
@@ -298,7 +313,7 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
     /// </summary>
     private static bool OnlyWhileOpen(object message) =>
         message is Send or Relayed or JoinedRoom or JoinRefused or RoomHere or Shutdown or Kick or Replace or CheckIdle or ResumeReading
-            or ResumeRefused or Adopt or HandOver or ResumeWindowEnded;
+            or ResumeRefused or Adopt or HandOver or ResumeWindowEnded || IsAboutAMove(message);
 
     /// <summary>Handles what the transport reported, the same in every state; returns what it was.</summary>
     private ConnectionEvent OnConnectionEvent(object message)

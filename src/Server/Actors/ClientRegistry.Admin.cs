@@ -103,6 +103,12 @@ public sealed partial class ClientRegistry
             return;
         }
 
+        if (MovedFromHere(kick.UserId) is { } movedTo)
+        {
+            RegistryOn(movedTo).Tell(kick, Sender); // Its session moved to that node, which answers the asker.
+            return;
+        }
+
         // A kick that came from another node is never handed on again.
         var node = UserIds.NodeOf(kick.UserId);
         if (Sender.Path.Address.HasLocalScope && node != _userIds?.NodeNumber && _cluster is not null

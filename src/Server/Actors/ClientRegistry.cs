@@ -99,6 +99,8 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
         public IActorRef? ResumingBy { get; set; }
         // This actor only forwards a resumed session's connection: not a player of its own.
         public bool IsForwarder { get; set; }
+        // The node this detached session is moving to, where its player reconnected.
+        public Address? MovingTo { get; set; }
     }
 
     private readonly GameServerSettings _settings;
@@ -187,10 +189,13 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
                 break;
             case ClientStopped stopped when _clients.Remove(stopped.Client, out var gone):
                 ForgetAccountOf(stopped.Client);
-                OnClientStopped(gone);
+                OnClientStopped(stopped.Client, gone);
                 break;
             case Resume resume:
                 OnResume(resume);
+                break;
+            case IMoveMessage move:
+                OnMoveMessage(move);
                 break;
             case ClientActor.SessionDetached detached when _clients.TryGetValue(Sender, out var entry):
                 entry.Detached = true;
@@ -241,6 +246,12 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
         if (_clientsByUserId.TryGetValue(direct.To, out var target))
         {
             target.Tell(new ClientActor.Send(ServerFrames.Direct(direct.From, direct.Data)));
+            return;
+        }
+
+        if (MovedFromHere(direct.To) is { } movedTo)
+        {
+            RegistryOn(movedTo).Tell(direct, Sender); // Its session moved to that node; answered from there.
             return;
         }
 
@@ -388,7 +399,7 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
     /// <summary>Players: every client actor but the forwarders of resumed sessions. A detached session is a player (its seats, id and buffer are held).</summary>
     private int Players => _clients.Count - _forwarders;
 
-    private void OnClientStopped(ClientEntry gone)
+    private void OnClientStopped(IActorRef client, ClientEntry gone)
     {
         if (gone.IsForwarder)
         {
@@ -398,9 +409,21 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
         }
 
         ReleaseAddress(gone.Address);
-        _clientsByUserId.Remove(gone.UserId);
+        if (_clientsByUserId.TryGetValue(gone.UserId, out var holder) && holder.Equals(client))
+        {
+            _clientsByUserId.Remove(gone.UserId); // Unless its session moved back here meanwhile, in another actor.
+        }
+
         RefuseResumeInProgress(gone, "the session ended meanwhile");
         var reason = gone.Disconnected?.Reason ?? CloseReason.ServerError;
+        if (reason == CloseReason.Moved)
+        {
+            OnSessionMovedAway(gone);
+            ReplyIfAllClosed();
+            return;
+        }
+
+        TellHomeSessionEnded(gone.UserId);
         if (gone.Detached)
         {
             GameMetrics.DetachedSessionEnded(reason);
@@ -418,40 +441,67 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
     {
         if (!_settings.Sessions.Enabled)
         {
-            RefuseResume(Sender, resume, "session resume is off on this server");
+            RefuseResume(Sender, resume.Id, "session resume is off on this server");
             return;
         }
 
         if (!SessionToken.TryParse(resume.Token, out var userId, out var hash))
         {
-            RefuseResume(Sender, resume, "not a session token");
+            RefuseResume(Sender, resume.Id, "not a session token");
             return;
         }
 
-        if (UserIds.NodeOf(userId) != _userIds?.NodeNumber)
+        if (!_clientsByUserId.ContainsKey(userId))
         {
-            // Later: hand it to that node's registry, as a DIRECT is (the token carries the id for that).
-            RefuseResume(Sender, resume, $"the session belongs to node {UserIds.NodeOf(userId)} of the cluster; a session resumes only on the node that holds it (for now)");
-            return;
+            if (WhereSessionLives(userId) is { } elsewhere)
+            {
+                // The session is on another node: it moves here, where the connection is (ClientRegistry.Move.cs).
+                RegistryOn(elsewhere).Tell(new ResumeElsewhere(resume.Token, resume.Id, Sender, Self, Forwarded: false));
+                return;
+            }
+
+            if (!IsHomeOf(userId))
+            {
+                RefuseResume(Sender, resume.Id, $"the session belongs to node {UserIds.NodeOf(userId)} of the cluster, which is not a member now");
+                return;
+            }
         }
 
+        TakeOverSession(userId, hash, Sender, resume.Id, requesterRegistry: null);
+    }
+
+    /// <summary>
+    /// Hands the detached session <paramref name="userId"/> of this node to the connection behind
+    /// <paramref name="connection"/> if <paramref name="hash"/> is its token's: here (<see cref="ClientActor.Adopt"/>)
+    /// or, when <paramref name="requesterRegistry"/> is another node's, there (<see cref="ClientActor.Emigrate"/>).
+    /// </summary>
+    private void TakeOverSession(long userId, byte[] hash, IActorRef connection, RawJson? id, IActorRef? requesterRegistry)
+    {
         // One answer for every way a token can be wrong, so it tells a guesser nothing.
         if (!_clientsByUserId.TryGetValue(userId, out var session) || !_clients.TryGetValue(session, out var entry)
             || entry.SessionHash is not { } expected || !SessionToken.Matches(expected, hash)
-            || !entry.Detached || entry.ResumingBy is not null)
+            || !entry.Detached || entry.ResumingBy is not null || entry.MovingTo is not null)
         {
-            RefuseResume(Sender, resume, "no session waits for this token: it is wrong, expired, or already used");
+            RefuseResume(connection, id, "no session waits for this token: it is wrong, expired, or already used");
             return;
         }
 
         var (next, nextHash) = SessionToken.Create(userId);
         entry.SessionHash = nextHash; // A token resumes once.
-        entry.ResumingBy = Sender;
-        session.Tell(new ClientActor.Adopt(Sender, resume.Id, next));
+        if (requesterRegistry is null)
+        {
+            entry.ResumingBy = connection;
+            session.Tell(new ClientActor.Adopt(connection, id, next));
+        }
+        else
+        {
+            entry.MovingTo = requesterRegistry.Path.Address;
+            session.Tell(new ClientActor.Emigrate(requesterRegistry, connection, id, next));
+        }
     }
 
-    private static void RefuseResume(IActorRef replyTo, Resume resume, string detail) =>
-        replyTo.Tell(new ClientActor.ResumeRefused(GameMetrics.ErrorFrame(new ProtocolError(ErrorCode.BadSession, detail), resume.Id)));
+    private static void RefuseResume(IActorRef replyTo, RawJson? id, string detail) =>
+        replyTo.Tell(new ClientActor.ResumeRefused(GameMetrics.ErrorFrame(new ProtocolError(ErrorCode.BadSession, detail), id)));
 
     private static void RefuseResumeInProgress(ClientEntry entry, string detail)
     {

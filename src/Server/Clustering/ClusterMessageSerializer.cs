@@ -37,7 +37,7 @@ public sealed partial class ClusterMessageSerializer(ExtendedActorSystem actorSy
         ClientActor.Relayed => RelayedManifest,
         ClientActor.RoomMoving => RoomMovingManifest,
         ClientActor.RoomHere => RoomHereManifest,
-        _ => AdminManifest(o) ?? throw new ArgumentException($"{nameof(ClusterMessageSerializer)} cannot serialize {o.GetType()}", nameof(o)),
+        _ => AdminManifest(o) ?? MoveManifest(o) ?? throw new ArgumentException($"{nameof(ClusterMessageSerializer)} cannot serialize {o.GetType()}", nameof(o)),
     };
 
     public override byte[] ToBinary(object obj) => Write(output =>
@@ -78,7 +78,7 @@ public sealed partial class ClusterMessageSerializer(ExtendedActorSystem actorSy
                 WriteRef(output, 2, here.RoomActor);
                 break;
             default:
-                if (!WriteAdmin(output, obj))
+                if (!WriteAdmin(output, obj) && !WriteMove(output, obj))
                 {
                     throw new ArgumentException($"{nameof(ClusterMessageSerializer)} cannot serialize {obj.GetType()}", nameof(obj));
                 }
@@ -94,7 +94,7 @@ public sealed partial class ClusterMessageSerializer(ExtendedActorSystem actorSy
         SendManifest => ReadSend(bytes),
         RelayedManifest => ReadRelayed(bytes),
         RoomMovingManifest or RoomHereManifest => ReadRoomChange(bytes, manifest),
-        _ => ReadAdmin(bytes, manifest) ?? throw new SerializationException($"unknown manifest {manifest} for {nameof(ClusterMessageSerializer)}"),
+        _ => ReadAdmin(bytes, manifest) ?? ReadMove(bytes, manifest) ?? throw new SerializationException($"unknown manifest {manifest} for {nameof(ClusterMessageSerializer)}"),
     };
 
     private static ClientRegistry.Direct ReadDirect(byte[] bytes)

@@ -146,6 +146,12 @@ public static class GameMetrics
         Resumes.Add(1);
     }
 
+    /// <summary>A detached session arrived from another node, where its player reconnected (its RESUME follows: <see cref="SessionResumed"/>).</summary>
+    public static void SessionMovedIn() => Interlocked.Increment(ref _detachedSessions);
+
+    /// <summary>A detached session left for another node, where its player reconnected: not a disconnect.</summary>
+    public static void SessionMovedAway() => Interlocked.Decrement(ref _detachedSessions);
+
     /// <summary>A detached session ended without a RESUME: the player's disconnect, for <paramref name="reason"/>.</summary>
     public static void DetachedSessionEnded(CloseReason reason)
     {

@@ -46,6 +46,18 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
     /// <summary>News about one member (away, back) for everyone here but that member.</summary>
     public sealed record PresenceAbout(long UserId, EncodedFrame Frame);
 
+    /// <summary>
+    /// The room's answer to <see cref="RoomActor.MoveMember"/> from here: the moved session is this
+    /// node's member now, or (<paramref name="Member"/> false) it was no longer in the room.
+    /// </summary>
+    public sealed record Rebound(long UserId, bool Member);
+
+    /// <summary>
+    /// A member from here moved to another node: the room sends nothing more for it this way, and
+    /// its session, which forwards what came here, is told so.
+    /// </summary>
+    public sealed record MovedAway(long UserId);
+
     private readonly string _room;
     private readonly IActorRef _region;
     private readonly Dictionary<long, Member> _members = [];
@@ -127,6 +139,28 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
             case Added added:
                 OnAdded(added);
                 break;
+            case RoomDirectory.MoveIn moveIn:
+                OnMoveIn(moveIn);
+                break;
+            case Rebound rebound when _joining.Remove(rebound.UserId, out var movedIn):
+                if (rebound.Member)
+                {
+                    WatchRoomIfNone(Sender);
+                    _members[rebound.UserId] = movedIn;
+                }
+                else
+                {
+                    ForgetIfGone(rebound.UserId, movedIn.Client);
+                    ReportIfEmpty();
+                }
+
+                movedIn.Client.Tell(new ClientActor.RoomRebound(_room, rebound.Member ? Sender : null));
+                break;
+            case MovedAway away when _members.Remove(away.UserId, out var movedAway):
+                movedAway.Client.Tell(new ClientActor.RoomMovedAway(_room));
+                ForgetIfGone(away.UserId, movedAway.Client);
+                ReportIfEmpty();
+                break;
             case Refused refused when _joining.Remove(refused.UserId, out var refusedMember):
                 refusedMember.Client.Tell(new ClientActor.JoinRefused(_room, refused.Reply));
                 ForgetIfGone(refused.UserId, refusedMember.Client);
@@ -172,7 +206,7 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
             case WakeAgain:
                 Timers.Cancel(nameof(WakeAgain));
                 break;
-            case Refused or Removed or Reply or Terminated:
+            case Refused or Removed or Reply or Terminated or Rebound or MovedAway:
                 break; // About a player whose connection already ended, or a room since replaced.
             default:
                 Unhandled(message);
@@ -193,12 +227,22 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
         _region.Tell(new RoomActor.Join(_room, join.Player, join.Client, join.Id));
     }
 
+    /// <summary>A session that moved here from another node takes its seat over (<see cref="RoomActor.MoveMember"/>).</summary>
+    private void OnMoveIn(RoomDirectory.MoveIn moveIn)
+    {
+        _joinsSeen++;
+        _joining[moveIn.Player.UserId] = new Member(moveIn.Player, moveIn.Client);
+        if (_userIdsByClient.TryAdd(moveIn.Client, moveIn.Player.UserId))
+        {
+            Context.Watch(moveIn.Client);
+        }
+
+        _region.Tell(new RoomActor.MoveMember(_room, moveIn.Player, moveIn.Client));
+    }
+
     private void OnAdded(Added added)
     {
-        if (_roomActor is null)
-        {
-            WatchRoom(Sender);
-        }
+        WatchRoomIfNone(Sender);
 
         _everyone.Clear();
         foreach (var player in added.Players)
@@ -220,6 +264,14 @@ public sealed class LocalRoom : UntypedActor, IWithTimers
                 // who is here: it learns of the member now.
                 _roomActor.Tell(new RoomActor.MembersHere(_room, [member], [.. _everyone.Values]));
             }
+        }
+    }
+
+    private void WatchRoomIfNone(IActorRef roomActor)
+    {
+        if (_roomActor is null)
+        {
+            WatchRoom(roomActor);
         }
     }
 

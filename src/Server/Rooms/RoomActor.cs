@@ -61,6 +61,14 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
     public sealed record AwayOrBack(string Room, long UserId, bool Away) : IRoomMessage;
 
     /// <summary>
+    /// A member's session moved to another node with its new connection (a RESUME there): from
+    /// now on it is <paramref name="Client"/>, reached through the sending LocalRoom. Nobody sees
+    /// it leave; the others see it back. Answered with <see cref="LocalRoom.Rebound"/>; its old
+    /// LocalRoom is told <see cref="LocalRoom.MovedAway"/> after everything the room sent it before.
+    /// </summary>
+    public sealed record MoveMember(string Room, PlayerInfo Player, IActorRef Client) : IRoomMessage;
+
+    /// <summary>
     /// Come back: a LocalRoom with members saw this room's actor stop (its node stopped or died, or
     /// its shard moved). Any message would start the room again; this one does nothing else.
     /// </summary>
@@ -256,7 +264,9 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
             case Relay notMember:
                 Sender.Tell(new ClientActor.Send(NotInRoom(notMember.Id)));
                 break;
-            case Leave leave when _members.TryGetValue(leave.UserId, out var leaving):
+            // A LocalRoom's Leave (its client stopped) counts only while the member is still reached
+            // through it: a member whose session moved to another node is someone else's now.
+            case Leave leave when _members.TryGetValue(leave.UserId, out var leaving) && (leave.Reply || leaving.LocalRoom.Equals(Sender)):
                 Remove(leave.UserId, leaving, leave.Reply ? ServerFrames.Left(_room, leave.Id) : null);
                 break;
             case Leave { Reply: true } leave:
@@ -265,6 +275,9 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
             case AwayOrBack change when _members.TryGetValue(change.UserId, out var changing) && changing.Client.Equals(Sender):
                 var presence = change.Away ? ServerFrames.PresenceAway(_room, change.UserId) : ServerFrames.PresenceBack(_room, change.UserId);
                 Broadcast(new LocalRoom.PresenceAbout(change.UserId, presence));
+                break;
+            case MoveMember move:
+                OnMoveMember(move);
                 break;
             case Leave or Wake or AwayOrBack:
                 break; // A connection that ended after its member was already gone; or started, as asked.
@@ -456,6 +469,28 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
         Sender.Tell(new LocalRoom.Added(userId, players, ServerFrames.Joined(_room, players, join.Id)));
     }
 
+    /// <summary>
+    /// The member's session moved (<see cref="MoveMember"/>): same seat, new client and LocalRoom.
+    /// The old LocalRoom hears of it after every frame the room sent it for this member, which is
+    /// how the moved session knows nothing more comes that way.
+    /// </summary>
+    private void OnMoveMember(MoveMember move)
+    {
+        var userId = move.Player.UserId;
+        if (!_members.TryGetValue(userId, out var moving))
+        {
+            Sender.Tell(new LocalRoom.Rebound(userId, Member: false)); // It left meanwhile (its window ran out, say).
+            return;
+        }
+
+        _members.Remove(userId);
+        ForgetLocalRoomOf(moving);
+        moving.LocalRoom.Tell(new LocalRoom.MovedAway(userId));
+        Add(new Member(move.Player, move.Client, Sender));
+        Sender.Tell(new LocalRoom.Rebound(userId, Member: true));
+        Broadcast(new LocalRoom.PresenceAbout(userId, ServerFrames.PresenceBack(_room, userId)));
+    }
+
     private void Add(Member member)
     {
         _members.Add(member.Player.UserId, member);
@@ -474,6 +509,14 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
     {
         _members.Remove(userId);
         member.LocalRoom.Tell(new LocalRoom.Removed(userId, reply)); // First, so the leaver is not told of its own leaving.
+        ForgetLocalRoomOf(member);
+        Broadcast(new LocalRoom.PresenceLeft(userId, ServerFrames.PresenceLeft(_room, userId)));
+        _directory.Tell(new RoomDirectory.MemberCount(_room, _members.Count));
+    }
+
+    /// <summary>One member fewer reached through its LocalRoom; a LocalRoom with none left is not watched any more.</summary>
+    private void ForgetLocalRoomOf(Member member)
+    {
         var remaining = _membersPerLocalRoom[member.LocalRoom] - 1;
         if (remaining == 0)
         {
@@ -484,9 +527,6 @@ public sealed class RoomActor : UntypedActor, IWithUnboundedStash, IWithTimers
         {
             _membersPerLocalRoom[member.LocalRoom] = remaining;
         }
-
-        Broadcast(new LocalRoom.PresenceLeft(userId, ServerFrames.PresenceLeft(_room, userId)));
-        _directory.Tell(new RoomDirectory.MemberCount(_room, _members.Count));
     }
 
     /// <summary>

@@ -22,6 +22,12 @@ public sealed class RoomDirectory : UntypedActor, IWithTimers
     public sealed record Join(string Room, PlayerInfo Player, IActorRef Client, RawJson? Id) : INoSerializationVerificationNeeded;
 
     /// <summary>
+    /// A session that moved to this node takes over its seat in <paramref name="Room"/>; the room
+    /// answers the client with <see cref="ClientActor.RoomRebound"/>. No room cap: the seat exists.
+    /// </summary>
+    public sealed record MoveIn(string Room, PlayerInfo Player, IActorRef Client) : INoSerializationVerificationNeeded;
+
+    /// <summary>
     /// WHO, which anyone may ask about any room: forwarded to the room, keeping the sender, or
     /// answered as an empty room when no node lists it.
     /// </summary>
@@ -100,6 +106,9 @@ public sealed class RoomDirectory : UntypedActor, IWithTimers
             case Join join:
                 OnJoin(join);
                 break;
+            case MoveIn moveIn:
+                LocalRoomFor(moveIn.Room).Tell(moveIn);
+                break;
             case Who who when _listing.Contains(who.Room):
                 _region().Forward(new RoomActor.Who(who.Room, who.Id));
                 break;
@@ -171,13 +180,19 @@ public sealed class RoomDirectory : UntypedActor, IWithTimers
             return;
         }
 
-        if (!_localRooms.TryGetValue(join.Room, out var entry))
+        LocalRoomFor(join.Room).Tell(join);
+    }
+
+    /// <summary>This node's LocalRoom of <paramref name="room"/>, created if needed, counting one more JOIN (or move) on its way to it.</summary>
+    private IActorRef LocalRoomFor(string room)
+    {
+        if (!_localRooms.TryGetValue(room, out var entry))
         {
-            var localRoom = Context.ActorOf(LocalRoom.Props(join.Room, _region()), $"{++_localRoomsCreated}-{Uri.EscapeDataString(join.Room)}");
-            _localRooms.Add(join.Room, entry = new Entry(localRoom));
+            var localRoom = Context.ActorOf(LocalRoom.Props(room, _region()), $"{++_localRoomsCreated}-{Uri.EscapeDataString(room)}");
+            _localRooms.Add(room, entry = new Entry(localRoom));
         }
 
         entry.JoinsSent++;
-        entry.LocalRoom.Tell(join);
+        return entry.LocalRoom;
     }
 }

@@ -32,6 +32,9 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
     private const string MovedManifest = "RO";
     private const string AwayOrBackManifest = "RA";
     private const string PresenceAboutManifest = "LP";
+    private const string MoveMemberManifest = "RV";
+    private const string ReboundManifest = "LB";
+    private const string MovedAwayManifest = "LV";
 
     // Unique among the system's serializers; Akka reserves 0-40.
     public override int Identifier => 9301;
@@ -54,6 +57,9 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
         RoomActor.Moved => MovedManifest,
         RoomActor.AwayOrBack => AwayOrBackManifest,
         LocalRoom.PresenceAbout => PresenceAboutManifest,
+        RoomActor.MoveMember => MoveMemberManifest,
+        LocalRoom.Rebound => ReboundManifest,
+        LocalRoom.MovedAway => MovedAwayManifest,
         _ => throw new ArgumentException($"{nameof(RoomMessageSerializer)} cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -148,6 +154,18 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
                 WriteInt64(output, 1, about.UserId);
                 WriteFrame(output, 2, about.Frame);
                 break;
+            case RoomActor.MoveMember move:
+                WriteString(output, 1, move.Room);
+                WritePlayer(output, 2, move.Player);
+                WriteRef(output, 3, move.Client);
+                break;
+            case LocalRoom.Rebound rebound:
+                WriteInt64(output, 1, rebound.UserId);
+                WriteBool(output, 2, rebound.Member);
+                break;
+            case LocalRoom.MovedAway away:
+                WriteInt64(output, 1, away.UserId);
+                break;
             default:
                 throw new ArgumentException($"{nameof(RoomMessageSerializer)} cannot serialize {obj.GetType()}", nameof(obj));
         }
@@ -175,6 +193,9 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
             ReplyManifest => new LocalRoom.Reply(m.Number, Required(m.Frame, "Reply", "a frame")),
             AwayOrBackManifest => new RoomActor.AwayOrBack(m.RoomName, m.Number, m.Flag),
             PresenceAboutManifest => new LocalRoom.PresenceAbout(m.Number, Required(m.Frame, "PresenceAbout", "a frame")),
+            MoveMemberManifest => new RoomActor.MoveMember(m.RoomName, Required(m.Player, "MoveMember", "a player"), Required(m.Ref, "MoveMember", "a client")),
+            ReboundManifest => new LocalRoom.Rebound(m.Number, m.Flag),
+            MovedAwayManifest => new LocalRoom.MovedAway(m.Number),
             _ => throw new SerializationException($"unknown manifest {manifest} for {nameof(RoomMessageSerializer)}"),
         };
     }
@@ -201,25 +222,25 @@ public sealed class RoomMessageSerializer(ExtendedActorSystem actorSystem) : Ser
         {
             switch (manifest, number)
             {
-                case (JoinManifest or LeaveManifest or RelayManifest or WhoManifest or WakeManifest or MembersHereManifest or FindMembersManifest or AwayOrBackManifest, 1):
+                case (JoinManifest or LeaveManifest or RelayManifest or WhoManifest or WakeManifest or MembersHereManifest or FindMembersManifest or AwayOrBackManifest or MoveMemberManifest, 1):
                     RoomName = input.ReadString();
                     break;
-                case (JoinManifest, 2) or (PresenceJoinedManifest, 1):
+                case (JoinManifest or MoveMemberManifest, 2) or (PresenceJoinedManifest, 1):
                     Player = ReadPlayer(input);
                     break;
-                case (JoinManifest, 3):
+                case (JoinManifest or MoveMemberManifest, 3):
                     Ref = ReadRef(input, system);
                     break;
                 case (JoinManifest, 4) or (RelayManifest, 4) or (WhoManifest, 2):
                     Json2 = ReadJson(input);
                     break;
-                case (LeaveManifest or RelayManifest or AwayOrBackManifest, 2) or (WhoManifest, 3) or (AddedManifest or RefusedManifest or RemovedManifest or PresenceLeftManifest or ReplyManifest or PresenceAboutManifest, 1):
+                case (LeaveManifest or RelayManifest or AwayOrBackManifest, 2) or (WhoManifest, 3) or (AddedManifest or RefusedManifest or RemovedManifest or PresenceLeftManifest or ReplyManifest or PresenceAboutManifest or ReboundManifest or MovedAwayManifest, 1):
                     Number = input.ReadInt64();
                     break;
                 case (LeaveManifest or RelayManifest, 3):
                     Json1 = ReadJson(input);
                     break;
-                case (LeaveManifest, 4) or (AwayOrBackManifest, 3):
+                case (LeaveManifest, 4) or (AwayOrBackManifest, 3) or (ReboundManifest, 2):
                     Flag = input.ReadBool();
                     break;
                 case (MembersHereManifest, 2):

@@ -50,6 +50,12 @@ public enum CloseReason
 
     /// <summary>The connection had dropped and more than <c>sessions.max-buffered-bytes</c> of pushes waited for a RESUME.</summary>
     ResumeBufferFull,
+
+    /// <summary>
+    /// The session moved to another node of the cluster, where its player reconnected: not an end
+    /// for the player, only for this node's actor of it. Never counted as a disconnect.
+    /// </summary>
+    Moved,
 }
 
 public static class CloseReasonExtensions
@@ -80,6 +86,7 @@ public static class CloseReasonExtensions
         CloseReason.Bye => "bye",
         CloseReason.ResumeExpired => "resume_expired",
         CloseReason.ResumeBufferFull => "resume_buffer_full",
+        CloseReason.Moved => "moved",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 
@@ -101,6 +108,7 @@ public static class CloseReasonExtensions
         CloseReason.Bye => "client said BYE",
         CloseReason.ResumeExpired => "no RESUME within the resume window",
         CloseReason.ResumeBufferFull => "too many pushes waited for a RESUME (sessions.max-buffered-bytes)",
+        CloseReason.Moved => "moved to another node with its new connection",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

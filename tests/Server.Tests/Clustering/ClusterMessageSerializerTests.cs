@@ -3,6 +3,7 @@ using ActorGameServer.Server.Actors;
 using ActorGameServer.Server.Admin;
 using ActorGameServer.Server.Clustering;
 using ActorGameServer.Server.Configuration;
+using ActorGameServer.Server.Sessions;
 using Akka.Serialization;
 using Xunit.Abstractions;
 
@@ -92,6 +93,41 @@ public sealed class ClusterMessageSerializerTests(ITestOutputHelper output)
             new ClientRegistry.BroadcastNotice("m", "b"), new ClientRegistry.NoticeSent(1),
         ];
         Assert.All(admin, message => Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(message)));
+        object[] move =
+        [
+            new ClientRegistry.ResumeElsewhere("t", null, TestActor, TestActor, false), new ClientRegistry.Immigrate(new MovedSession(new PlayerInfo(1, "a"), [], []), TestActor, null, "t"),
+            new ClientRegistry.SessionMovedHere(1), new ClientRegistry.MovedSessionEnded(1), new ClientActor.ResumeRefused(ServerFrames.Left("lobby", null)),
+            ClientActor.MovedHere.Instance, ClientActor.MoveComplete.Instance, ClientActor.MoveRefused.Instance,
+        ];
+        Assert.All(move, message => Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(message)));
+    }
+
+    [Fact]
+    public void A_session_moving_to_another_node_crosses_with_its_player_seats_and_missed_pushes_in_order()
+    {
+        var first = ServerFrames.Relay("lobby", 1, Json("""{"x":1.50}"""));
+        var second = ServerFrames.PresenceAway("lobby", 9);
+        var player = new PlayerInfo(1L << 33, "Zoë", "acct-1");
+        var session = new MovedSession(player, [new MovedSession.Seat("lobby", TestActor), new MovedSession.Seat("moving ü", null)], [first, second]);
+
+        var copy = RoundTrip(new ClientRegistry.Immigrate(session, TestActor, Json("9007199254740993"), "token-1"));
+
+        Assert.Equal(player, copy.Session.Player);
+        Assert.Equal(session.Rooms, copy.Session.Rooms);
+        Assert.Equal([first.ToLengthPrefixed(), second.ToLengthPrefixed()], copy.Session.Missed.Select(f => f.ToLengthPrefixed()));
+        Assert.Equal(TestActor, copy.Connection);
+        Assert.Equal("9007199254740993", copy.Id?.ToString());
+        Assert.Equal("token-1", copy.Token);
+
+        var resume = RoundTrip(new ClientRegistry.ResumeElsewhere("token-2", null, TestActor, TestActor, Forwarded: true));
+        Assert.Equal(new ClientRegistry.ResumeElsewhere("token-2", null, TestActor, TestActor, Forwarded: true), resume);
+        Assert.Equal(1L << 33, RoundTrip(new ClientRegistry.SessionMovedHere(1L << 33)).UserId);
+        Assert.Equal(1L << 33, RoundTrip(new ClientRegistry.MovedSessionEnded(1L << 33)).UserId);
+        var error = ServerFrames.Error(new ProtocolError(ErrorCode.BadSession, "no"), Json("3"));
+        Assert.Equal(error.ToLengthPrefixed(), RoundTrip(new ClientActor.ResumeRefused(error)).Error.ToLengthPrefixed());
+        Assert.Same(ClientActor.MovedHere.Instance, RoundTrip(ClientActor.MovedHere.Instance));
+        Assert.Same(ClientActor.MoveComplete.Instance, RoundTrip(ClientActor.MoveComplete.Instance));
+        Assert.Same(ClientActor.MoveRefused.Instance, RoundTrip(ClientActor.MoveRefused.Instance));
     }
 
     [Fact]

@@ -161,6 +161,19 @@ public sealed class RoomMessageSerializerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_seat_that_moves_with_its_session_crosses_with_the_player_its_new_client_and_the_rooms_answers()
+    {
+        var player = new PlayerInfo(1L << 33, "Ünïcødé", "account-7");
+
+        var move = RoundTrip(new RoomActor.MoveMember("lobby ü", player, TestActor));
+
+        Assert.Equal(new RoomActor.MoveMember("lobby ü", player, TestActor), move);
+        Assert.Equal(new LocalRoom.Rebound(1L << 33, Member: true), RoundTrip(new LocalRoom.Rebound(1L << 33, Member: true)));
+        Assert.Equal(new LocalRoom.Rebound(5, Member: false), RoundTrip(new LocalRoom.Rebound(5, Member: false)));
+        Assert.Equal(new LocalRoom.MovedAway(1L << 33), RoundTrip(new LocalRoom.MovedAway(1L << 33)));
+    }
+
+    [Fact]
     public void Every_room_message_that_crosses_nodes_is_bound_to_the_room_serializer_not_a_fallback()
     {
         var frame = ServerFrames.Left("lobby", null);
@@ -182,6 +195,9 @@ public sealed class RoomMessageSerializerTests(ITestOutputHelper output)
             RoomActor.Moved.Instance,
             new RoomActor.AwayOrBack("lobby", 1, Away: true),
             new LocalRoom.PresenceAbout(1, frame),
+            new RoomActor.MoveMember("lobby", new PlayerInfo(1, "Ada"), TestActor),
+            new LocalRoom.Rebound(1, Member: true),
+            new LocalRoom.MovedAway(1),
         ];
 
         Assert.All(messages, message => Assert.IsType<RoomMessageSerializer>(Sys.Serialization.FindSerializerFor(message)));
