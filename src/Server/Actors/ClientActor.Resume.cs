@@ -136,6 +136,9 @@ public sealed partial class ClientActor
             case Kick:
                 EndDetached(CloseReason.Kicked);
                 break;
+            case Replace:
+                EndDetached(CloseReason.Replaced); // Its account signed in again: this session is not coming back.
+                break;
             case Shutdown:
                 EndDetached(CloseReason.Shutdown);
                 break;

@@ -136,6 +136,7 @@ public sealed partial class ClientRegistry
         GameMetrics.SessionMovedIn();
         _log.InfoEvent("client_moved_in", "client {UserId}'s session moved here from {Node}, for its new connection from {Remote} over {Transport}", userId, Sender.Path.Address, connection.Remote, connection.Transport);
         session.Tell(new ClientActor.Adopt(immigrate.Connection, immigrate.Id, immigrate.Token));
+        HoldMovedInAccount(session, immigrate.Session.Player.Account);
         if (IsHomeOf(userId))
         {
             _movedAway?.Remove(userId); // Back home.

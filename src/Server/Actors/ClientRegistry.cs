@@ -225,6 +225,9 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
             case SignedIn signedIn:
                 OnSignedIn(signedIn);
                 break;
+            case AccountSignedIn accountSignedIn:
+                OnAccountSignedIn(accountSignedIn);
+                break;
             case NoSuchUser noSuchUser:
                 AnswerNoSuchUser(noSuchUser.ReplyTo, noSuchUser.To, noSuchUser.Id);
                 break;

@@ -11,7 +11,7 @@ namespace ActorGameServer.Server.Clustering;
 /// The binary form of the registry's and the clients' messages that cross nodes, bound to them
 /// in hocon/server.hocon (never Akka's JSON fallback): a DIRECT on its way to the recipient's
 /// node, a reply or push for a client on another node, a room's batch for the members on another
-/// node. Protocol Buffers' wire format through <see cref="ProtoWire"/>: each message is a few
+/// node, a sign-in that ends the account's connection on another node (auth.single-session). Protocol Buffers' wire format through <see cref="ProtoWire"/>: each message is a few
 /// numbers and byte strings, so a .proto file and generated classes would be more code than this.
 /// Field numbers are the contract between nodes of different versions: never reuse one. Frames
 /// and JSON (<see cref="RawJson"/>) travel as their UTF-8 bytes, unparsed. The room messages have
@@ -25,6 +25,7 @@ public sealed partial class ClusterMessageSerializer(ExtendedActorSystem actorSy
     private const string RelayedManifest = "R";
     private const string RoomMovingManifest = "M";
     private const string RoomHereManifest = "H";
+    private const string AccountSignedInManifest = "I";
 
     // Unique among the system's serializers; Akka reserves 0-40.
     public override int Identifier => 9300;
@@ -37,6 +38,7 @@ public sealed partial class ClusterMessageSerializer(ExtendedActorSystem actorSy
         ClientActor.Relayed => RelayedManifest,
         ClientActor.RoomMoving => RoomMovingManifest,
         ClientActor.RoomHere => RoomHereManifest,
+        ClientRegistry.AccountSignedIn => AccountSignedInManifest,
         _ => AdminManifest(o) ?? MoveManifest(o) ?? throw new ArgumentException($"{nameof(ClusterMessageSerializer)} cannot serialize {o.GetType()}", nameof(o)),
     };
 
@@ -77,6 +79,11 @@ public sealed partial class ClusterMessageSerializer(ExtendedActorSystem actorSy
                 WriteString(output, 1, here.Room);
                 WriteRef(output, 2, here.RoomActor);
                 break;
+            case ClientRegistry.AccountSignedIn signedIn:
+                WriteString(output, 1, signedIn.Account);
+                WriteInt64(output, 2, signedIn.SignedInAt);
+                WriteInt64(output, 3, signedIn.NodeNumber);
+                break;
             default:
                 if (!WriteAdmin(output, obj) && !WriteMove(output, obj))
                 {
@@ -94,6 +101,7 @@ public sealed partial class ClusterMessageSerializer(ExtendedActorSystem actorSy
         SendManifest => ReadSend(bytes),
         RelayedManifest => ReadRelayed(bytes),
         RoomMovingManifest or RoomHereManifest => ReadRoomChange(bytes, manifest),
+        AccountSignedInManifest => ReadAccountSignedIn(bytes),
         _ => ReadAdmin(bytes, manifest) ?? ReadMove(bytes, manifest) ?? throw new SerializationException($"unknown manifest {manifest} for {nameof(ClusterMessageSerializer)}"),
     };
 
@@ -170,6 +178,30 @@ public sealed partial class ClusterMessageSerializer(ExtendedActorSystem actorSy
         return manifest == RoomMovingManifest
             ? new ClientActor.RoomMoving(room)
             : new ClientActor.RoomHere(room, Required(roomActor, "RoomHere", "a room actor"));
+    }
+
+    private static ClientRegistry.AccountSignedIn ReadAccountSignedIn(byte[] bytes)
+    {
+        var account = "";
+        long signedInAt = 0, nodeNumber = 0;
+        Read(bytes, (number, input) =>
+        {
+            switch (number)
+            {
+                case 1:
+                    account = input.ReadString();
+                    return true;
+                case 2:
+                    signedInAt = input.ReadInt64();
+                    return true;
+                case 3:
+                    nodeNumber = input.ReadInt64();
+                    return true;
+                default:
+                    return false;
+            }
+        });
+        return new ClientRegistry.AccountSignedIn(account, signedInAt, (int)nodeNumber);
     }
 
     private static ClientActor.Send ReadSend(byte[] bytes)

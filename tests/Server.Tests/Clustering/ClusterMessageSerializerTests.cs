@@ -86,6 +86,7 @@ public sealed class ClusterMessageSerializerTests(ITestOutputHelper output)
         Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientActor.Relayed([], 0)));
         Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientActor.RoomMoving("lobby")));
         Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientActor.RoomHere("lobby", TestActor)));
+        Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(new ClientRegistry.AccountSignedIn("a", 1, 2)));
         object[] admin =
         [
             ClientRegistry.GetNodeStats.Instance, new ClientRegistry.NodeStats(1, 2, 3, 4), ClientRegistry.ListPlayers.Instance,
@@ -165,6 +166,15 @@ public sealed class ClusterMessageSerializerTests(ITestOutputHelper output)
 
         Assert.Equal("lobby", here.Room);
         Assert.Equal(TestActor, here.RoomActor);
+    }
+
+    [Fact]
+    public void A_sign_in_for_the_other_nodes_crosses_with_its_account_time_and_node_number()
+    {
+        var signedIn = new ClientRegistry.AccountSignedIn("acct-ü \"1\"", DateTime.UtcNow.Ticks, UserIds.MaxNodeNumber);
+
+        Assert.Equal(signedIn, RoundTrip(signedIn));
+        Assert.Equal(new ClientRegistry.AccountSignedIn("", 0, 0), RoundTrip(new ClientRegistry.AccountSignedIn("", 0, 0)));
     }
 
     private T RoundTrip<T>(T message)
