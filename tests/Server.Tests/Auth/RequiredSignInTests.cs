@@ -78,4 +78,31 @@ public sealed class RequiredSignInTests
         Assert.Equal("PONG", (string?)(await second.ReadFrameAsync())["cmd"]);
         await other.AssertStillServedAsync();
     }
+
+    [Fact]
+    public async Task With_single_session_a_sign_in_while_the_first_connection_is_dropped_ends_its_waiting_session()
+    {
+        await using var server = await TestServer.StartAsync(TestTokens.Hs256Hocon("single-session = on") + "\ngame-server.sessions.resume-window = 60s");
+        var token = TestTokens.Hs256("acct-dropped", "Solo");
+        await using var watcher = await server.ConnectPlayerAsync("watcher");
+        await watcher.JoinAsync("lobby").Soon();
+        var (first, welcome) = await server.ConnectWelcomedAsync("tcp");
+        var firstId = (long)welcome["user_id"]!;
+        await first.SendJsonAsync($$$"""{"cmd":"HELLO","message":{"token":"{{{token}}}"}}""");
+        Assert.Equal("HELLO_OK", (string?)(await first.ReadFrameAsync())["cmd"]);
+        await first.SendJsonAsync("""{"cmd":"JOIN","message":{"room":"lobby"}}""");
+        Assert.Equal("JOINED", (string?)(await first.ReadFrameAsync())["cmd"]);
+        await watcher.NextAsync(); // Its PRESENCE joined.
+        await first.DisposeAsync();
+        Assert.Equal("away", (await watcher.NextAsync()).Message.EnumerateObject().Select(p => p.Name).Single(n => n != "room"));
+
+        // The same account signs in on a new connection: the dropped session will not come back, so it leaves now, not after 60 s.
+        var (second, _) = await server.ConnectWelcomedAsync("tcp");
+        await using var _ = second;
+        await second.SendJsonAsync($$$"""{"cmd":"HELLO","id":1,"message":{"token":"{{{token}}}"}}""");
+        Assert.Equal("HELLO_OK", (string?)(await second.ReadFrameAsync())["cmd"]);
+        var left = await watcher.NextAsync();
+        Assert.Equal(firstId, left.Message.GetProperty("left").GetProperty("user_id").GetInt64());
+        await server.WaitForOnlineCountAsync(2);
+    }
 }
