@@ -101,6 +101,49 @@ public sealed class ResumeOnAnyNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Relays_sent_all_through_the_move_reach_the_moved_player_each_once_and_in_order()
+    {
+        await using var cy = await _cluster[0].ConnectPlayerAsync("cy");
+        await using var ana = await _cluster[1].ConnectPlayerAsync("ana");
+        await using var ben = await _cluster[2].ConnectPlayerAsync("ben");
+        await Directs.DirectUntilDeliveredAsync(ana, cy);
+        await Directs.DirectUntilDeliveredAsync(ben, cy);
+        await RoomPlay.JoinAllAsync("hall", ana, ben);
+        var (dropped, userId, session) = await ResumeTests.JoinedWirePlayerAsync(_cluster[0], "tcp", "hall");
+        await ana.NextUntilAsync("PRESENCE");
+        await dropped.DisposeAsync();
+        Assert.Equal(Presence("away", userId), Players.Canon(await ana.NextUntilAsync("PRESENCE")));
+
+        // Both keep relaying, before, during and after the move: some relays are kept for the
+        // RESUME, some reach the old node while the session moves, the rest come the new way.
+        using var stop = new CancellationTokenSource();
+        var anaSending = RelayFastUntilAsync(ana, stop.Token);
+        var benSending = RelayFastUntilAsync(ben, stop.Token);
+        await Task.Delay(100);
+        var (back, _) = await _cluster[1].ConnectWelcomedAsync("tcp");
+        await using var _ = back;
+        Assert.Equal("RESUMED", (string?)(await ResumeTests.ResumeAsync(back, session))["cmd"]);
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        var sent = new Dictionary<long, int> { [ana.UserId] = await anaSending, [ben.UserId] = await benSending };
+
+        var received = new Dictionary<long, List<int>> { [ana.UserId] = [], [ben.UserId] = [] };
+        while (received[ana.UserId].Count < sent[ana.UserId] || received[ben.UserId].Count < sent[ben.UserId])
+        {
+            var frame = await back.ReadFrameAsync();
+            Assert.Equal("RELAY", (string?)frame["cmd"]);
+            received[(long)frame["message"]!["from"]!].Add((int)frame["message"]!["data"]!);
+        }
+
+        Assert.Equal(Enumerable.Range(0, sent[ana.UserId]), received[ana.UserId]);
+        Assert.Equal(Enumerable.Range(0, sent[ben.UserId]), received[ben.UserId]);
+        await back.SendJsonAsync("""{"cmd":"PING","message":{}}""");
+        Assert.Equal("PONG", (string?)(await back.ReadFrameAsync())["cmd"]); // Nothing more, nothing twice.
+        var presence = (await ana.DrainAsync()).Where(f => f.Cmd == "PRESENCE").Select(Players.Canon);
+        Assert.Equal([Presence("back", userId)], presence);
+    }
+
+    [Fact]
     public async Task A_wrong_token_for_a_session_on_another_node_gets_bad_session_and_that_session_stays_resumable()
     {
         await using var ana = await _cluster[1].ConnectPlayerAsync("ana");
@@ -128,6 +171,20 @@ public sealed class ResumeOnAnyNodeTests : IAsyncLifetime
         var (late, _) = await _cluster[2].ConnectWelcomedAsync("websocket");
         await using var _3 = late;
         Assert.Equal("bad_session", (string?)(await ResumeTests.ResumeAsync(late, session))["message"]!["code"]);
+    }
+
+    /// <summary>Relays 0, 1, 2, ... about every millisecond until cancelled, so several are in flight during a move; returns how many it sent.</summary>
+    private static async Task<int> RelayFastUntilAsync(GameClient player, CancellationToken stop)
+    {
+        var sent = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            await player.RelayAsync("hall", sent.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            sent++;
+            await Task.Delay(1, CancellationToken.None);
+        }
+
+        return sent;
     }
 
     private static long JoinedUserId(ServerFrame presence) => presence.Message.GetProperty("joined").GetProperty("user_id").GetInt64();
