@@ -45,6 +45,10 @@ public sealed class GameClient : IAsyncDisposable
     private readonly Task _readLoop;
     private long _lastId;
 
+    // 1 once the read loop stopped and failed the pending requests: a request added after that
+    // would wait for a reply nobody reads.
+    private int _closed;
+
     private GameClient(ITransport transport, ServerFrame welcome)
     {
         _transport = transport;
@@ -119,6 +123,13 @@ public sealed class GameClient : IAsyncDisposable
         _pending[id] = reply;
         try
         {
+            // A full fence on both sides (the read loop sets the flag before it fails the pending
+            // requests): either it sees this request, or this sees the flag.
+            if (Interlocked.CompareExchange(ref _closed, 0, 0) != 0)
+            {
+                throw new IOException("the connection is closed");
+            }
+
             await WriteAsync(cmd, messageJson, id.ToString(CultureInfo.InvariantCulture), cancellationToken);
             var frame = await reply.Task.WaitAsync(cancellationToken);
             return frame.Cmd == Commands.Error
@@ -291,6 +302,7 @@ public sealed class GameClient : IAsyncDisposable
         }
         finally
         {
+            Interlocked.Exchange(ref _closed, 1);
             _pushes.Writer.TryComplete(failure);
             foreach (var pending in _pending.Values)
             {
