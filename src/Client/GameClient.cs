@@ -17,11 +17,13 @@ namespace ActorGameServer.Client;
 /// <see cref="ReadPushesAsync"/> in the order it arrived.
 /// </summary>
 /// <remarks>
-/// It does not reconnect by itself. When the server has resume on, a game that lost its
-/// connection connects a new client and calls <see cref="ResumeAsync"/> with the old client's
-/// <see cref="SessionToken"/> before any other request: it is the same player again, in the same
-/// rooms, and the pushes it missed come out of <see cref="ReadPushesAsync"/> first. The others in
-/// its rooms get PRESENCE <c>away</c> and <c>back</c> pushes meanwhile.
+/// One connection: it does not reconnect by itself. <see cref="ReconnectingGameClient"/> does, on
+/// top of it (resume first, a fresh session in the same rooms when that is refused). By hand: when
+/// the server has resume on, a game that lost its connection connects a new client and calls
+/// <see cref="ResumeAsync"/> with the old client's <see cref="SessionToken"/> before any other
+/// request: it is the same player again, in the same rooms, and the pushes it missed come out of
+/// <see cref="ReadPushesAsync"/> first. The others in its rooms get PRESENCE <c>away</c> and
+/// <c>back</c> pushes meanwhile.
 /// </remarks>
 public sealed class GameClient : IAsyncDisposable
 {
