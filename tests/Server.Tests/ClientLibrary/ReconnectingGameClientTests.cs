@@ -186,9 +186,12 @@ public sealed class ReconnectingGameClientTests : IAsyncLifetime
         Assert.StartsWith("SHUTDOWN ", Players.Canon(Assert.IsType<ServerFrame>(shutdown.Single(e => e.Kind == "push").Value)));
         Assert.Equal(ConnectionState.Reconnecting, Assert.IsType<ConnectionStateChange>(shutdown.Single(e => e.Kind == "state").Value).State);
 
-        // Attempts fail until the server is back, at another address behind the same link.
+        // Attempts fail until the server is back, at another address behind the same link (down
+        // meanwhile, so that no attempt reaches whatever may take the old port).
+        link.GoDown();
         await using var second = await TestServer.StartAsync("game-server.sessions.resume-window = 60s");
         link.Target = second.EndPoint;
+        link.ComeBack();
         await line.StateAsync(ConnectionState.Connected);
         var lost = await line.NextAsync<LostSession>("lost");
         Assert.Equal(oldId, lost.PreviousUserId);
