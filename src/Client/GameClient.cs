@@ -17,11 +17,13 @@ namespace ActorGameServer.Client;
 /// <see cref="ReadPushesAsync"/> in the order it arrived.
 /// </summary>
 /// <remarks>
-/// It does not reconnect by itself. When the server has resume on, a game that lost its
-/// connection connects a new client and calls <see cref="ResumeAsync"/> with the old client's
-/// <see cref="SessionToken"/> before any other request: it is the same player again, in the same
-/// rooms, and the pushes it missed come out of <see cref="ReadPushesAsync"/> first. The others in
-/// its rooms get PRESENCE <c>away</c> and <c>back</c> pushes meanwhile.
+/// One connection: it does not reconnect by itself. <see cref="ReconnectingGameClient"/> does, on
+/// top of it (resume first, a fresh session in the same rooms when that is refused). By hand: when
+/// the server has resume on, a game that lost its connection connects a new client and calls
+/// <see cref="ResumeAsync"/> with the old client's <see cref="SessionToken"/> before any other
+/// request: it is the same player again, in the same rooms, and the pushes it missed come out of
+/// <see cref="ReadPushesAsync"/> first. The others in its rooms get PRESENCE <c>away</c> and
+/// <c>back</c> pushes meanwhile.
 /// </remarks>
 public sealed class GameClient : IAsyncDisposable
 {
@@ -44,6 +46,10 @@ public sealed class GameClient : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _readLoop;
     private long _lastId;
+
+    // 1 once the read loop stopped and failed the pending requests: a request added after that
+    // would wait for a reply nobody reads.
+    private int _closed;
 
     private GameClient(ITransport transport, ServerFrame welcome)
     {
@@ -119,6 +125,13 @@ public sealed class GameClient : IAsyncDisposable
         _pending[id] = reply;
         try
         {
+            // A full fence on both sides (the read loop sets the flag before it fails the pending
+            // requests): either it sees this request, or this sees the flag.
+            if (Interlocked.CompareExchange(ref _closed, 0, 0) != 0)
+            {
+                throw new IOException("the connection is closed");
+            }
+
             await WriteAsync(cmd, messageJson, id.ToString(CultureInfo.InvariantCulture), cancellationToken);
             var frame = await reply.Task.WaitAsync(cancellationToken);
             return frame.Cmd == Commands.Error
@@ -291,6 +304,7 @@ public sealed class GameClient : IAsyncDisposable
         }
         finally
         {
+            Interlocked.Exchange(ref _closed, 1);
             _pushes.Writer.TryComplete(failure);
             foreach (var pending in _pending.Values)
             {

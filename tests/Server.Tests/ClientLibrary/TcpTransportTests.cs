@@ -88,6 +88,25 @@ public sealed class TcpTransportTests : IDisposable
         Assert.IsType<EndOfStreamException>(closed.InnerException);
     }
 
+    [Fact]
+    public async Task A_request_sent_after_the_server_closed_the_connection_fails_instead_of_waiting_for_a_reply_forever()
+    {
+        var connecting = GameClient.ConnectAsync("127.0.0.1", Port);
+        using var server = await _listener.AcceptSocketAsync().Soon();
+        await server.SendAsync(Frame(Welcome));
+        await using var client = await connecting.Soon();
+
+        // A half-close, as the server's after an ERROR that closes: it still reads, so the request is sent.
+        server.Shutdown(SocketShutdown.Send);
+        using var deadline = new CancellationTokenSource(WireClient.DefaultTimeout);
+        await foreach (var _ in client.ReadPushesAsync(deadline.Token))
+        {
+        }
+
+        var late = await Assert.ThrowsAsync<IOException>(() => client.PingAsync().Soon());
+        Assert.Contains("closed", late.Message);
+    }
+
     /// <summary>True when the peer ends the connection (end of stream or reset), skipping what it still sent.</summary>
     private static async Task<bool> EndedAsync(Socket server)
     {
