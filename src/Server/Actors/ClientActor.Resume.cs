@@ -82,6 +82,36 @@ public sealed partial class ClientActor
 
     void ISessionHost.Bye() => BeginClose(CloseReason.Bye, error: null);
 
+    /// <summary>
+    /// A RESUME for this session while its connection still looks open: its player knows that
+    /// connection is dead (a pulled cable, a phone that changed networks) long before the server
+    /// could tell (the idle timeout). The old connection is reset and the session detaches as if
+    /// it had dropped (the others see away, then back), then goes on as for any RESUME. A session
+    /// that is closing, or is itself a fresh connection handing over, refuses.
+    /// </summary>
+    private void TakeOver(object adoptOrEmigrate)
+    {
+        if (StillOpen && !_handingOver && !_isProxy && !_stopping)
+        {
+            _log.Info("{0}: a RESUME on a new connection takes this session over; resetting the old connection", Who);
+            _connection.Abort();
+            Detach(CloseReason.ConnectionLost, "its player resumed on a new connection");
+            if (!_stopping)
+            {
+                Detached(adoptOrEmigrate);
+                return;
+            }
+        }
+
+        var (replyTo, id) = adoptOrEmigrate switch
+        {
+            Adopt adopt => (adopt.NewConnection, adopt.Id),
+            Emigrate emigrate => (emigrate.Connection, emigrate.Id),
+            _ => throw new ArgumentException("not a take-over", nameof(adoptOrEmigrate)),
+        };
+        replyTo.Tell(new ResumeRefused(GameMetrics.ErrorFrame(new ProtocolError(ErrorCode.BadSession, "this session is ending"), id)));
+    }
+
     /// <summary>The connection dropped for a reason the player may come back from: keep the session.</summary>
     private void Detach(CloseReason reason, string detail)
     {
@@ -292,7 +322,9 @@ public sealed partial class ClientActor
             case CheckIdle or Shutdown or Kick or Send or Relayed or ResumeReading or CloseTimedOut:
                 break; // About the fresh player this actor was; nobody else knows it.
             default:
-                _resumedSession!.Forward(message);
+                // As this actor, not as the transport: the session takes a connection event only
+                // from its forwarder, so late events of a connection it let go are not mistaken for it.
+                _resumedSession!.Tell(message, Self);
                 break;
         }
     }

@@ -170,6 +170,12 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
                 return true;
             }
 
+            if (message is Adopt or Emigrate && _missed is null)
+            {
+                TakeOver(message);
+                return true;
+            }
+
             if (message is RoomMoving moving)
             {
                 // Whatever the state (a closing client sends nothing more anyway): the room waits for this.
@@ -318,6 +324,14 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
     /// <summary>Handles what the transport reported, the same in every state; returns what it was.</summary>
     private ConnectionEvent OnConnectionEvent(object message)
     {
+        if (_forwarder is not null && !Sender.Equals(_forwarder) && !_connection.IsTransportActor(Sender))
+        {
+            // A resumed session's connection speaks through its forwarder (and Akka.IO acknowledges
+            // writes to the writer); anything else is late news of a connection it let go (one a
+            // RESUME took the session over from), which this one's Interpret must not take for its own.
+            return ConnectionEvent.None;
+        }
+
         var connectionEvent = _connection.Interpret(message);
         switch (connectionEvent)
         {

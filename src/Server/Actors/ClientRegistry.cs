@@ -480,10 +480,12 @@ public sealed partial class ClientRegistry : UntypedActor, IWithTimers
     /// </summary>
     private void TakeOverSession(long userId, byte[] hash, IActorRef connection, RawJson? id, IActorRef? requesterRegistry)
     {
-        // One answer for every way a token can be wrong, so it tells a guesser nothing.
+        // One answer for every way a token can be wrong, so it tells a guesser nothing. A session
+        // still attached is taken over too: its player knows its connection is dead (a pulled
+        // cable, a phone that changed networks) before the server can (ClientActor.TakeOver).
         if (!_clientsByUserId.TryGetValue(userId, out var session) || !_clients.TryGetValue(session, out var entry)
             || entry.SessionHash is not { } expected || !SessionToken.Matches(expected, hash)
-            || !entry.Detached || entry.ResumingBy is not null || entry.MovingTo is not null)
+            || entry.Disconnected is not null || session.Equals(connection) || entry.ResumingBy is not null || entry.MovingTo is not null)
         {
             RefuseResume(connection, id, "no session waits for this token: it is wrong, expired, or already used");
             return;

@@ -44,6 +44,13 @@ public interface IClientConnection
     /// <summary>Called once, as the actor starts: register with the transport.</summary>
     void Start(IActorContext context);
 
+    /// <summary>
+    /// Whether <paramref name="sender"/> is this connection's own transport actor (Akka.IO's
+    /// connection actor, which acknowledges writes to whoever wrote). Lets a session that took
+    /// over another connection tell this one's events from late ones of the connection it let go.
+    /// </summary>
+    bool IsTransportActor(IActorRef sender);
+
     /// <summary>What <paramref name="message"/> means, if the transport sent it.</summary>
     ConnectionEvent Interpret(object message);
 

@@ -31,6 +31,8 @@ public sealed class NoConnection : IClientConnection
     {
     }
 
+    public bool IsTransportActor(IActorRef sender) => false;
+
     public ConnectionEvent Interpret(object message) => ConnectionEvent.None;
 
     public Decoded NextFrame() => throw NotConnected();

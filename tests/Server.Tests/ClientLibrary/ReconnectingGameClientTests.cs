@@ -206,7 +206,7 @@ public sealed class ReconnectingGameClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_connection_that_went_silent_is_found_dead_by_the_heartbeat_and_replaced()
+    public async Task A_connection_that_went_silent_is_found_dead_by_the_heartbeat_and_its_session_taken_over_by_the_next()
     {
         await using var link = Link(_server);
         var (ada, line) = await ConnectedAsync(new ReconnectingGameClient(
@@ -220,11 +220,13 @@ public sealed class ReconnectingGameClientTests : IAsyncLifetime
         Assert.IsType<TimeoutException>((await line.StateAsync(ConnectionState.Reconnecting)).Reason);
         await line.StateAsync(ConnectionState.Connected);
 
-        // The server has not noticed the old connection's end yet, so it refuses to hand that
-        // session over (it resumes detached sessions only) and this is a fresh one in the room.
-        var lost = await line.NextAsync<LostSession>("lost");
-        Assert.Contains("bad_session", lost.Reason);
-        Assert.Equal([Room], lost.Rooms);
+        // The server has not noticed the old connection's end yet; the RESUME takes the session
+        // over from it: the same player, in the same room.
+        var userId = ada.UserId;
+        var resumed = await line.NextAsync<ResumedSession>("resumed");
+        Assert.Equal(userId, resumed.UserId);
+        Assert.Equal([Room], resumed.Rooms);
+        Assert.Equal(userId, ada.UserId);
         await ada.PingAsync().Soon();
         Assert.Equal(2, link.Passed);
     }

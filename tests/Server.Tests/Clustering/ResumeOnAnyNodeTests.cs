@@ -144,6 +144,31 @@ public sealed class ResumeOnAnyNodeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_resume_on_another_node_while_the_old_connection_still_looks_open_takes_the_session_over()
+    {
+        await using var cy = await _cluster[0].ConnectPlayerAsync("cy");
+        await using var ana = await _cluster[1].ConnectPlayerAsync("ana");
+        await Directs.DirectUntilDeliveredAsync(ana, cy);
+        await ana.JoinAsync("hall").Soon();
+        var (stale, userId, session) = await ResumeTests.JoinedWirePlayerAsync(_cluster[0], "websocket", "hall");
+        await using var _1 = stale;
+        await ana.NextUntilAsync("PRESENCE");
+
+        var (fresh, _) = await _cluster[1].ConnectWelcomedAsync("tcp");
+        await using var _2 = fresh;
+        var resumed = await ResumeTests.ResumeAsync(fresh, session);
+
+        Assert.Equal("RESUMED", (string?)resumed["cmd"]);
+        Assert.Equal(userId, (long)resumed["message"]!["user_id"]!);
+        Assert.True(await stale.IsClosedByServerAsync());
+        Assert.Equal(Presence("away", userId), Players.Canon(await ana.NextAsync()));
+        Assert.Equal(Presence("back", userId), Players.Canon(await ana.NextAsync()));
+        await ana.RelayAsync("hall", "1");
+        Assert.Equal(1, (int)(await fresh.ReadFrameAsync())["message"]!["data"]!);
+        await _cluster[0].WaitForOnlineCountAsync(1);
+    }
+
+    [Fact]
     public async Task A_wrong_token_for_a_session_on_another_node_gets_bad_session_and_that_session_stays_resumable()
     {
         await using var ana = await _cluster[1].ConnectPlayerAsync("ana");

@@ -123,6 +123,33 @@ public sealed class ResumeTests : IAsyncLifetime
         Assert.NotNull(againWelcome["session"]);
     }
 
+    [Theory]
+    [InlineData("tcp")]
+    [InlineData("websocket")]
+    public async Task A_resume_while_the_old_connection_still_looks_open_takes_the_session_over_and_closes_the_old_one(string transport)
+    {
+        await using var other = await _server.ConnectPlayerAsync("other");
+        await other.JoinAsync("hall").Soon();
+        var (stale, userId, session) = await JoinedWirePlayerAsync(_server, transport, "hall");
+        await using var _1 = stale;
+        await other.NextAsync(); // Its PRESENCE joined.
+
+        // A pulled cable: the player knows its connection is dead; the server cannot tell yet.
+        var (fresh, _) = await _server.ConnectWelcomedAsync(transport);
+        await using var _2 = fresh;
+        var resumed = await ResumeAsync(fresh, session);
+
+        Assert.Equal("RESUMED", (string?)resumed["cmd"]);
+        Assert.Equal(userId, (long)resumed["message"]!["user_id"]!);
+        Assert.Equal(["hall"], resumed["message"]!["rooms"]!.Select(r => (string)r!));
+        Assert.True(await stale.IsClosedByServerAsync());
+        Assert.Equal(Presence("hall", "away", userId), Players.Canon(await other.NextAsync()));
+        Assert.Equal(Presence("hall", "back", userId), Players.Canon(await other.NextAsync()));
+        await other.RelayAsync("hall", """{"n":1}""");
+        Assert.Equal(1, (int)(await fresh.ReadFrameAsync())["message"]!["data"]!["n"]!);
+        Assert.Equal(2, await _server.OnlineCountAsync());
+    }
+
     [Fact]
     public async Task Resume_after_another_request_is_a_bad_request()
     {

@@ -71,6 +71,8 @@ public sealed class TcpConnection : IClientConnection
         _connection.Tell(Akka.IO.Tcp.ResumeReading.Instance); // Pull mode: the first read.
     }
 
+    public bool IsTransportActor(IActorRef sender) => sender.Equals(_connection);
+
     public ConnectionEvent Interpret(object message)
     {
         switch (message)

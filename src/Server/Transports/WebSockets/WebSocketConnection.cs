@@ -121,6 +121,8 @@ public sealed class WebSocketConnection : IClientConnection
     // must reach the actor from the first write on.
     public void Start(IActorContext context) => _actor = context.Self;
 
+    public bool IsTransportActor(IActorRef sender) => false; // Its events come from no actor: they are told by its loops.
+
     public ConnectionEvent Interpret(object message)
     {
         switch (message)
