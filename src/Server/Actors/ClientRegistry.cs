@@ -22,7 +22,7 @@ namespace ActorGameServer.Server.Actors;
 /// </summary>
 public sealed partial class ClientRegistry : UntypedActor, IWithTimers
 {
-    // Direct and NoSuchUser cross nodes (ClusterMessageSerializer); the rest never leave this node, and say so (INoSerializationVerificationNeeded), so tests that serialize every message spare them.
+    // Direct, NoSuchUser, AccountSignedIn, the admin messages (ClientRegistry.Admin.cs) and the moves (ClientRegistry.Move.cs) cross nodes (ClusterMessageSerializer); the rest never leave this node, and say so (INoSerializationVerificationNeeded), so tests that serialize every message spare them.
     /// <summary>
     /// A transport accepted a connection: admit it (answered with <see cref="Admitted"/>) or
     /// refuse it (answered with <see cref="Refused"/>; the transport tells the client why and closes).
