@@ -193,23 +193,23 @@ public sealed class GameClient : IAsyncDisposable
 
     /// <summary>Joins a room; the reply's <c>members</c> lists everyone in it, this client included.</summary>
     public Task<ServerFrame> JoinAsync(string room, CancellationToken cancellationToken = default) =>
-        RequestAsync(Commands.Join, JsonSerializer.Serialize(new { room }), cancellationToken);
+        RequestAsync(Commands.Join, RequestMessages.Room(room), cancellationToken);
 
     public Task<ServerFrame> LeaveAsync(string room, CancellationToken cancellationToken = default) =>
-        RequestAsync(Commands.Leave, JsonSerializer.Serialize(new { room }), cancellationToken);
+        RequestAsync(Commands.Leave, RequestMessages.Room(room), cancellationToken);
 
     public Task<ServerFrame> WhoAsync(string room, CancellationToken cancellationToken = default) =>
-        RequestAsync(Commands.Who, JsonSerializer.Serialize(new { room }), cancellationToken);
+        RequestAsync(Commands.Who, RequestMessages.Room(room), cancellationToken);
 
     public Task<ServerFrame> RoomsAsync(CancellationToken cancellationToken = default) =>
         RequestAsync(Commands.Rooms, "{}", cancellationToken);
 
     /// <summary>Relays <paramref name="dataJson"/> to the other members of <paramref name="room"/>.</summary>
     public Task RelayAsync(string room, string dataJson, CancellationToken cancellationToken = default) =>
-        SendAsync(Commands.Relay, $"{{\"room\":{JsonSerializer.Serialize(room)},\"data\":{dataJson}}}", cancellationToken);
+        SendAsync(Commands.Relay, RequestMessages.Relay(room, dataJson), cancellationToken);
 
     public Task DirectAsync(long toUserId, string dataJson, CancellationToken cancellationToken = default) =>
-        SendAsync(Commands.Direct, $"{{\"to\":{toUserId},\"data\":{dataJson}}}", cancellationToken);
+        SendAsync(Commands.Direct, RequestMessages.Direct(toUserId, dataJson), cancellationToken);
 
     /// <summary>
     /// Takes back the session of <paramref name="sessionToken"/> (an earlier client's

@@ -312,24 +312,24 @@ public sealed class ReconnectingGameClient : IAsyncDisposable
 
     /// <summary>Joins a room, which the client then joins again on a fresh session after a lost one.</summary>
     public Task<ServerFrame> JoinAsync(string room, CancellationToken cancellationToken = default) =>
-        RequestAsync(Commands.Join, JsonSerializer.Serialize(new { room }), cancellationToken);
+        RequestAsync(Commands.Join, RequestMessages.Room(room), cancellationToken);
 
     /// <summary>Leaves a room, which the client then forgets.</summary>
     public Task<ServerFrame> LeaveAsync(string room, CancellationToken cancellationToken = default) =>
-        RequestAsync(Commands.Leave, JsonSerializer.Serialize(new { room }), cancellationToken);
+        RequestAsync(Commands.Leave, RequestMessages.Room(room), cancellationToken);
 
     public Task<ServerFrame> WhoAsync(string room, CancellationToken cancellationToken = default) =>
-        RequestAsync(Commands.Who, JsonSerializer.Serialize(new { room }), cancellationToken);
+        RequestAsync(Commands.Who, RequestMessages.Room(room), cancellationToken);
 
     public Task<ServerFrame> RoomsAsync(CancellationToken cancellationToken = default) =>
         RequestAsync(Commands.Rooms, "{}", cancellationToken);
 
     /// <summary>Relays <paramref name="dataJson"/> to the other members of <paramref name="room"/>.</summary>
     public Task RelayAsync(string room, string dataJson, CancellationToken cancellationToken = default) =>
-        SendAsync(Commands.Relay, $"{{\"room\":{JsonSerializer.Serialize(room)},\"data\":{dataJson}}}", cancellationToken);
+        SendAsync(Commands.Relay, RequestMessages.Relay(room, dataJson), cancellationToken);
 
     public Task DirectAsync(long toUserId, string dataJson, CancellationToken cancellationToken = default) =>
-        SendAsync(Commands.Direct, $"{{\"to\":{toUserId},\"data\":{dataJson}}}", cancellationToken);
+        SendAsync(Commands.Direct, RequestMessages.Direct(toUserId, dataJson), cancellationToken);
 
     /// <summary>
     /// Leaves for good: sends BYE when connected (the rooms see PRESENCE <c>left</c> at once, not

@@ -117,8 +117,9 @@ public sealed class ResumeOnAnyNodeTests : IAsyncLifetime
         // Both keep relaying, before, during and after the move: some relays are kept for the
         // RESUME, some reach the old node while the session moves, the rest come the new way.
         using var stop = new CancellationTokenSource();
-        var anaSending = RelayFastUntilAsync(ana, stop.Token);
-        var benSending = RelayFastUntilAsync(ben, stop.Token);
+        // About every millisecond, so several are in flight during the move.
+        var anaSending = RoomPlay.RelayUntilAsync(ana, "hall", stop.Token, everyMilliseconds: 1);
+        var benSending = RoomPlay.RelayUntilAsync(ben, "hall", stop.Token, everyMilliseconds: 1);
         await Task.Delay(100);
         var (back, _) = await _cluster[1].ConnectWelcomedAsync("tcp");
         await using var _ = back;
@@ -196,20 +197,6 @@ public sealed class ResumeOnAnyNodeTests : IAsyncLifetime
         var (late, _) = await _cluster[2].ConnectWelcomedAsync("websocket");
         await using var _3 = late;
         Assert.Equal("bad_session", (string?)(await ResumeTests.ResumeAsync(late, session))["message"]!["code"]);
-    }
-
-    /// <summary>Relays 0, 1, 2, ... about every millisecond until cancelled, so several are in flight during a move; returns how many it sent.</summary>
-    private static async Task<int> RelayFastUntilAsync(GameClient player, CancellationToken stop)
-    {
-        var sent = 0;
-        while (!stop.IsCancellationRequested)
-        {
-            await player.RelayAsync("hall", sent.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            sent++;
-            await Task.Delay(1, CancellationToken.None);
-        }
-
-        return sent;
     }
 
     private static long JoinedUserId(ServerFrame presence) => presence.Message.GetProperty("joined").GetProperty("user_id").GetInt64();

@@ -88,15 +88,15 @@ public static class RoomPlay
         }
     }
 
-    /// <summary>Relays 0, 1, 2, ... every 10 ms until cancelled; returns how many it sent.</summary>
-    public static async Task<int> RelayUntilAsync(GameClient player, string room, CancellationToken stop)
+    /// <summary>Relays 0, 1, 2, ... every <paramref name="everyMilliseconds"/> (10 ms) until cancelled; returns how many it sent.</summary>
+    public static async Task<int> RelayUntilAsync(GameClient player, string room, CancellationToken stop, int everyMilliseconds = 10)
     {
         var sent = 0;
         while (!stop.IsCancellationRequested)
         {
             await player.RelayAsync(room, sent.ToString(System.Globalization.CultureInfo.InvariantCulture));
             sent++;
-            await Task.Delay(10, CancellationToken.None);
+            await Task.Delay(everyMilliseconds, CancellationToken.None);
         }
 
         return sent;
