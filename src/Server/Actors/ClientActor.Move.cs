@@ -155,7 +155,12 @@ public sealed partial class ClientActor
                 ForgetImmigrationIfDone(immigration);
                 foreach (var push in held)
                 {
-                    if (_missed is not null)
+                    // To whatever this actor is now: connected, detached, or already moving on again.
+                    if (_emigration is not null)
+                    {
+                        Emigrating(push);
+                    }
+                    else if (_missed is not null)
                     {
                         Detached(push);
                     }
