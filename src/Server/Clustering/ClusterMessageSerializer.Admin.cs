@@ -100,7 +100,7 @@ public sealed partial class ClusterMessageSerializer
         KickPlayerManifest => ReadKickPlayer(bytes),
         KickResultManifest => ReadKickResult(bytes),
         BroadcastNoticeManifest => ReadBroadcastNotice(bytes),
-        NoticeSentManifest => ReadNoticeSent(bytes),
+        NoticeSentManifest => new ClientRegistry.NoticeSent((int)ReadSingleInt64(bytes)),
         _ => null,
     };
 
@@ -256,21 +256,5 @@ public sealed partial class ClusterMessageSerializer
             }
         });
         return new ClientRegistry.BroadcastNotice(message, by);
-    }
-
-    private static ClientRegistry.NoticeSent ReadNoticeSent(byte[] bytes)
-    {
-        long players = 0;
-        Read(bytes, (number, input) =>
-        {
-            if (number != 1)
-            {
-                return false;
-            }
-
-            players = input.ReadInt64();
-            return true;
-        });
-        return new ClientRegistry.NoticeSent((int)players);
     }
 }

@@ -92,8 +92,8 @@ public sealed partial class ClusterMessageSerializer
         MoveRefusedManifest => ClientActor.MoveRefused.Instance,
         ResumeElsewhereManifest => ReadResumeElsewhere(bytes),
         ImmigrateManifest => ReadImmigrate(bytes),
-        SessionMovedHereManifest => new ClientRegistry.SessionMovedHere(ReadUserId(bytes)),
-        MovedSessionEndedManifest => new ClientRegistry.MovedSessionEnded(ReadUserId(bytes)),
+        SessionMovedHereManifest => new ClientRegistry.SessionMovedHere(ReadSingleInt64(bytes)),
+        MovedSessionEndedManifest => new ClientRegistry.MovedSessionEnded(ReadSingleInt64(bytes)),
         ResumeRefusedManifest => new ClientActor.ResumeRefused(Required(ReadSend(bytes).Frame, "ResumeRefused", "an error")),
         _ => null,
     };
@@ -187,21 +187,5 @@ public sealed partial class ClusterMessageSerializer
             }
         });
         return new MovedSession.Seat(room, roomActor);
-    }
-
-    private static long ReadUserId(byte[] bytes)
-    {
-        long userId = 0;
-        Read(bytes, (number, input) =>
-        {
-            if (number != 1)
-            {
-                return false;
-            }
-
-            userId = input.ReadInt64();
-            return true;
-        });
-        return userId;
     }
 }

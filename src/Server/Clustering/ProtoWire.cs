@@ -148,6 +148,23 @@ internal static class ProtoWire
         return new PlayerInfo(userId, name, account);
     }
 
+    /// <summary>The value of a message whose one field, number 1, is an integer (0 when absent).</summary>
+    public static long ReadSingleInt64(byte[] bytes)
+    {
+        long value = 0;
+        Read(bytes, (number, input) =>
+        {
+            if (number != 1)
+            {
+                return false;
+            }
+
+            value = input.ReadInt64();
+            return true;
+        });
+        return value;
+    }
+
     public static T Required<T>(T? value, string message, string field)
         where T : class =>
         value ?? throw new SerializationException($"{message} without {field}");
