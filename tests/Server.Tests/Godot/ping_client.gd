@@ -9,19 +9,17 @@
 # - "a" == 1 is a runtime error ("Invalid operands"), not false, so no == without a type check.
 # - A runtime error only makes the function it happens in return null; its caller carries on. In
 #   run_checks that would skip checks silently, so run_checks returns true only if it got to the
-#   end. In _init itself the engine would idle forever: _idle is the watchdog for that.
+#   end. In _init itself the engine would idle forever: _idle is the watchdog for that. Both
+#   answers are in check_script.gd, which every script here extends.
 # - A parse error, or a missing script, makes godot3-server exit 0: the test must also check that
 #   the expected "ok:" lines were printed.
-extends SceneTree
+extends "check_script.gd"
 
 const CONNECT_TIMEOUT_MS = 10000
 const TIMEOUT_MS = 30000
 const PIPELINED = 50
 
 var socket := StreamPeerTCP.new()
-var failures := 0
-var deadline := 0
-var finished := false
 # Structural comparison (values.gd, next to this script), loaded first thing in _init.
 var Values = null
 # The WELCOME and PONG checks every client makes (greeting_checks.gd, next to this script).
@@ -31,31 +29,26 @@ var Greeting = null
 func _init():
 	Values = load(get_script().resource_path.get_base_dir().plus_file("values.gd"))
 	Greeting = load(get_script().resource_path.get_base_dir().plus_file("greeting_checks.gd"))
-	deadline = OS.get_ticks_msec() + TIMEOUT_MS
+	run_and_quit(TIMEOUT_MS)
+
+
+func close():
+	socket.disconnect_from_host()
+
+
+func run() -> bool:
 	var host = OS.get_environment("GAME_SERVER_HOST")
 	var port = OS.get_environment("GAME_SERVER_PORT")
 	if host == "" or not port.is_valid_integer():
 		check(false, "GAME_SERVER_HOST and GAME_SERVER_PORT are set (got '%s' and '%s')" % [host, port])
-	elif connect_to(host, int(port)):
-		check(true, "connected to %s:%s" % [host, port])
-		# A runtime error makes the function return null and its caller carry on.
-		var completed = run_checks()
-		check(typeof(completed) == TYPE_BOOL and completed, "every check ran (none cut short by a script error)")
-	else:
+		return true
+	if not connect_to(host, int(port)):
 		check(false, "connected to %s:%s within %d ms (status %d)" % [host, port, CONNECT_TIMEOUT_MS, socket.get_status()])
-	socket.disconnect_from_host()
-	print("done: %d failure(s)" % failures)
-	finished = true
-	quit(0 if failures == 0 else 1)
-
-
-# Only reached with finished == false if a runtime error aborted _init.
-func _idle(_delta):
-	if not finished:
-		finished = true
-		print("FAIL: the script stopped early (see the SCRIPT ERROR above)")
-		quit(1)
-	return false
+		return true
+	check(true, "connected to %s:%s" % [host, port])
+	# A runtime error makes the function return null and its caller carry on.
+	var completed = run_checks()
+	return typeof(completed) == TYPE_BOOL and completed
 
 
 func connect_to(host: String, port: int) -> bool:
@@ -136,14 +129,6 @@ func wait_for_bytes(count: int) -> bool:
 			return false
 		OS.delay_msec(1)
 	return true
-
-
-func check(ok: bool, what: String):
-	if ok:
-		print("ok: ", what)
-	else:
-		print("FAIL: ", what)
-		failures += 1
 
 
 # d[key] when d is a dictionary holding key, else null: never a runtime error on a bad reply.

@@ -5,10 +5,7 @@
 # ping_client.gd for why).
 #
 # Run: godot3-server -s protocol_unit.gd   (the addon's scripts beside it, under addons/)
-extends SceneTree
-
-var failures := 0
-var finished := false
+extends "check_script.gd"
 
 
 # A StreamPeerTCP stand-in whose bytes arrive a few at a time: only `delivered` bytes exist so
@@ -63,20 +60,7 @@ class MessageTransport:
 
 
 func _init():
-	var completed = run()
-	check(typeof(completed) == TYPE_BOOL and completed, "every check ran (none cut short by a script error)")
-	print("done: %d failure(s)" % failures)
-	finished = true
-	quit(0 if failures == 0 else 1)
-
-
-# Only reached with finished == false if a runtime error aborted _init.
-func _idle(_delta):
-	if not finished:
-		finished = true
-		print("FAIL: the script stopped early (see the SCRIPT ERROR above)")
-		quit(1)
-	return false
+	run_and_quit()
 
 
 func run() -> bool:
@@ -261,10 +245,3 @@ func backoff(delays):
 	check(hinted >= 5000 and hinted <= 5050 and after <= 400, "SHUTDOWN's reconnect_after_ms is waited for once, plus a little jitter, then backoff goes on (%d, then %d)" % [hinted, after])
 
 
-func check(ok: bool, what: String) -> bool:
-	if ok:
-		print("ok: ", what)
-	else:
-		print("FAIL: ", what)
-		failures += 1
-	return ok

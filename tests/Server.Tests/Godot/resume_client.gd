@@ -15,41 +15,27 @@
 #   seeing PRESENCE back;
 #   BYE: the server closes at once; a new connection's RESUME with the last token is bad_session,
 #   and that connection stays open (PING answered).
-extends SceneTree
+extends "check_script.gd"
 
 const TIMEOUT_MS = 60000
 
 var protocol = null
-var failures := 0
-var deadline := 0
-var finished := false
 
 var room := ""
 var missed := 0
 var other_id := 0
 var relays := []
-var replies := {}
 var disconnected := false
+var disconnect_expected := false
 
 
 func _init():
-	deadline = OS.get_ticks_msec() + TIMEOUT_MS
-	var completed = run()
-	check(typeof(completed) == TYPE_BOOL and completed, "every check ran (none cut short by a script error)")
+	run_and_quit(TIMEOUT_MS)
+
+
+func close():
 	if protocol != null:
 		protocol.close()
-	print("done: %d failure(s)" % failures)
-	finished = true
-	quit(0 if failures == 0 else 1)
-
-
-# Only reached with finished == false if a runtime error aborted _init.
-func _idle(_delta):
-	if not finished:
-		finished = true
-		print("FAIL: the script stopped early (see the SCRIPT ERROR above)")
-		quit(1)
-	return false
 
 
 func run() -> bool:
@@ -104,6 +90,7 @@ func run() -> bool:
 
 	# BYE: the session ends at once and the server closes the connection.
 	check(protocol.bye() > 0, "sent BYE")
+	disconnect_expected = true
 	check(wait_for("is_disconnected"), "the server closed the connection after BYE")
 
 	# The session is over: its last token resumes nothing, and the connection stays usable.
@@ -116,6 +103,7 @@ func run() -> bool:
 
 func connect_welcomed(host, port):
 	disconnected = false
+	disconnect_expected = false
 	replies.erase("welcome/0")  # The last connection's.
 	protocol.open(host, int(port))
 	if not wait_for("is_online"):
@@ -156,27 +144,8 @@ func has_all_relays() -> bool:
 	return relays.size() >= missed + 1
 
 
-# Polls until call(condition) is true; false at the deadline or on a disconnect it did not expect.
-func wait_for(condition: String) -> bool:
-	while not call(condition):
-		if not pump(condition == "is_disconnected"):
-			return false
-	return true
-
-
-func wait_for_reply(type: String, id: int = 0):
-	var key = "%s/%d" % [type, id]
-	while not replies.has(key):
-		if not pump(false):
-			return null
-	return replies[key]
-
-
-func pump(disconnect_expected: bool) -> bool:
-	if OS.get_ticks_msec() > deadline:
-		print("FAIL: timed out (relays: %d, events so far: %s)" % [relays.size(), str(replies.keys())])
-		failures += 1
-		deadline = OS.get_ticks_msec() + 2000  # Lets the remaining waits end quickly.
+func pump() -> bool:
+	if timed_out("relays: %d, events so far: %s" % [relays.size(), str(replies.keys())]):
 		return false
 	for event in protocol.poll():
 		var type = event["type"]
@@ -196,15 +165,6 @@ func pump(disconnect_expected: bool) -> bool:
 		replies["%s/%d" % [type, event.get("id", 0)]] = event
 	OS.delay_msec(1)
 	return true
-
-
-func check(ok: bool, what: String) -> bool:
-	if ok:
-		print("ok: ", what)
-	else:
-		print("FAIL: ", what)
-		failures += 1
-	return ok
 
 
 func field(d, key, fallback):

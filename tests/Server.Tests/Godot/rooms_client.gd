@@ -17,15 +17,12 @@
 # ends the current function, JSON numbers are floats, dictionaries compare by reference, and
 # "a" == 1 is a runtime error. So every check prints a line the test looks for, and data is
 # compared with values.gd's deep_equal.
-extends SceneTree
+extends "check_script.gd"
 
 const RELAYS = 20
 const TIMEOUT_MS = 60000
 
 var protocol = null
-var failures := 0
-var deadline := 0
-var finished := false
 # Structural comparison (values.gd, next to this script), loaded first thing in _init.
 var Values = null
 
@@ -38,28 +35,16 @@ var other_id := 0
 var relays_from_other := []
 var presence_left_ids := []
 var directs := []
-var replies := {}
 
 
 func _init():
 	Values = load(get_script().resource_path.get_base_dir().plus_file("values.gd"))
-	deadline = OS.get_ticks_msec() + TIMEOUT_MS
-	var completed = run()
-	check(typeof(completed) == TYPE_BOOL and completed, "every check ran (none cut short by a script error)")
+	run_and_quit(TIMEOUT_MS)
+
+
+func close():
 	if protocol != null:
 		protocol.close()
-	print("done: %d failure(s)" % failures)
-	finished = true
-	quit(0 if failures == 0 else 1)
-
-
-# Only reached with finished == false if a runtime error aborted _init.
-func _idle(_delta):
-	if not finished:
-		finished = true
-		print("FAIL: the script stopped early (see the SCRIPT ERROR above)")
-		quit(1)
-	return false
 
 
 func run() -> bool:
@@ -182,29 +167,9 @@ func saw_other_leave() -> bool:
 	return presence_left_ids.has(other_id)
 
 
-# Polls until call(condition) is true; false at the deadline or on a disconnect.
-func wait_for(condition: String) -> bool:
-	while not call(condition):
-		if not pump():
-			return false
-	return true
-
-
-# Polls until the reply of the given type arrives (for the request id, when one is given).
-func wait_for_reply(type: String, id: int = 0):
-	var key = "%s/%d" % [type, id]
-	while not replies.has(key):
-		if not pump():
-			return null
-	return replies[key]
-
-
 # One poll: files every event where the checks look for it. False at the deadline or disconnect.
 func pump() -> bool:
-	if OS.get_ticks_msec() > deadline:
-		print("FAIL: timed out (relays from %s: %d, events so far: %s)" % [other, relays_from_other.size(), str(replies.keys())])
-		failures += 1
-		deadline = OS.get_ticks_msec() + 2000  # Lets the remaining waits end quickly.
+	if timed_out("relays from %s: %d, events so far: %s" % [other, relays_from_other.size(), str(replies.keys())]):
 		return false
 	for event in protocol.poll():
 		var type = event["type"]
@@ -235,15 +200,6 @@ func has_member(members, user_id: int, player: String) -> bool:
 		if member["user_id"] == user_id and member["name"] == player:
 			return true
 	return false
-
-
-func check(ok: bool, what: String) -> bool:
-	if ok:
-		print("ok: ", what)
-	else:
-		print("FAIL: ", what)
-		failures += 1
-	return ok
 
 
 # d[key] when d is a dictionary holding a value of fallback's type, else fallback: never a

@@ -21,7 +21,7 @@
 # ends the current function, JSON numbers are floats, dictionaries compare by reference, and
 # "a" == 1 is a runtime error. So every check prints a line the test looks for, and data is
 # compared with values.gd's deep_equal.
-extends SceneTree
+extends "check_script.gd"
 
 const PIPELINED = 50
 const TIMEOUT_MS = 60000
@@ -31,9 +31,6 @@ const FROM_TCP = {"x": 100.5, "y": -2, "name": "tcp", "text": "héllo ✓ 🎮",
 # What this client relays back (GodotWebSocketTests checks it arrives unchanged).
 const TO_TCP = {"seq": 1, "x": 1.5, "text": "wörld ✓", "from": "data-godot"}
 
-var failures := 0
-var deadline := 0
-var finished := false
 # Structural comparison (values.gd, next to this script), loaded first thing in _init.
 var Values = null
 # The WELCOME and PONG checks every client makes (greeting_checks.gd, next to this script).
@@ -45,31 +42,19 @@ var received := []
 # Part 2: the addon, and the events poll() returned that the waits look for.
 var protocol = null
 var relays := []
-var replies := {}
 
 
 func _init():
 	Values = load(get_script().resource_path.get_base_dir().plus_file("values.gd"))
 	Greeting = load(get_script().resource_path.get_base_dir().plus_file("greeting_checks.gd"))
-	deadline = OS.get_ticks_msec() + TIMEOUT_MS
-	var completed = run()
-	check(typeof(completed) == TYPE_BOOL and completed, "every check ran (none cut short by a script error)")
+	run_and_quit(TIMEOUT_MS)
+
+
+func close():
 	if socket != null:
 		socket.disconnect_from_host()
 	if protocol != null:
 		protocol.close()
-	print("done: %d failure(s)" % failures)
-	finished = true
-	quit(0 if failures == 0 else 1)
-
-
-# Only reached with finished == false if a runtime error aborted _init.
-func _idle(_delta):
-	if not finished:
-		finished = true
-		print("FAIL: the script stopped early (see the SCRIPT ERROR above)")
-		quit(1)
-	return false
 
 
 func run() -> bool:
@@ -228,15 +213,6 @@ func read_text():
 	return text
 
 
-# Polls the addon until the reply of the given type arrives (for the request id, when one is given).
-func wait_for_reply(type: String, id: int = 0):
-	var key = "%s/%d" % [type, id]
-	while not replies.has(key):
-		if not pump():
-			return null
-	return replies[key]
-
-
 func wait_for_relay():
 	while relays.empty():
 		if not pump():
@@ -247,10 +223,7 @@ func wait_for_relay():
 # One poll of the addon: files every event where the waits look for it. False at the deadline or
 # on a disconnect.
 func pump() -> bool:
-	if OS.get_ticks_msec() > deadline:
-		print("FAIL: timed out (events so far: %s)" % str(replies.keys()))
-		failures += 1
-		deadline = OS.get_ticks_msec() + 2000  # Lets the remaining waits end quickly.
+	if timed_out("events so far: %s" % str(replies.keys())):
 		return false
 	for event in protocol.poll():
 		match event["type"]:
@@ -266,15 +239,6 @@ func pump() -> bool:
 		replies["%s/%d" % [event["type"], event.get("id", 0)]] = event
 	OS.delay_msec(1)
 	return true
-
-
-func check(ok: bool, what: String) -> bool:
-	if ok:
-		print("ok: ", what)
-	else:
-		print("FAIL: ", what)
-		failures += 1
-	return ok
 
 
 # d[key] when d is a dictionary holding key, else null: never a runtime error on a bad reply.
