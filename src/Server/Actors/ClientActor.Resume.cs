@@ -154,14 +154,8 @@ public sealed partial class ClientActor
                 }
 
                 break;
-            case JoinedRoom joined:
-                _session.OnJoined(joined.Room, joined.RoomActor, joined.Frame);
-                break;
-            case RoomHere here:
-                _session.OnRoomHere(here.Room, here.RoomActor);
-                break;
-            case JoinRefused refused:
-                _session.OnJoinRefused(refused.Room, refused.Frame);
+            case JoinedRoom or RoomHere or JoinRefused or RoomRebound:
+                OnRoomAnswer(message);
                 break;
             case Kick:
                 EndDetached(CloseReason.Kicked);
@@ -184,9 +178,6 @@ public sealed partial class ClientActor
                 break;
             case Emigrate emigrate when _adopting is null:
                 BeginEmigrating(emigrate);
-                break;
-            case RoomRebound rebound:
-                OnRoomRebound(rebound);
                 break;
             default:
                 break; // Late news of the connection that dropped (a timer, an acknowledgement).

@@ -211,14 +211,8 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
             case Relayed relayed:
                 EnqueueRelayed(relayed);
                 break;
-            case JoinedRoom joined:
-                _session.OnJoined(joined.Room, joined.RoomActor, joined.Frame);
-                break;
-            case RoomHere here:
-                _session.OnRoomHere(here.Room, here.RoomActor);
-                break;
-            case JoinRefused refused:
-                _session.OnJoinRefused(refused.Room, refused.Frame);
+            case JoinedRoom or RoomHere or JoinRefused or RoomRebound:
+                OnRoomAnswer(message);
                 break;
             case Kick kick:
                 OnKick(kick);
@@ -239,14 +233,31 @@ public sealed partial class ClientActor : UntypedActor, ISessionHost
             case ResumeRefused refused:
                 OnResumeRefused(refused); // Only while handing over; a late one finds nothing to do.
                 break;
-            case RoomRebound rebound:
-                OnRoomRebound(rebound);
-                break;
             case Adopt or HandOver or ResumeWindowEnded:
             case var move when IsAboutAMove(move):
                 break; // For a detached session only; this one is connected (or just resumed).
             default:
                 OnConnectionEvent(message);
+                break;
+        }
+    }
+
+    /// <summary>What a room answers the session, taken alike while connected and while detached: the seats are the session's, not the connection's.</summary>
+    private void OnRoomAnswer(object message)
+    {
+        switch (message)
+        {
+            case JoinedRoom joined:
+                _session.OnJoined(joined.Room, joined.RoomActor, joined.Frame);
+                break;
+            case RoomHere here:
+                _session.OnRoomHere(here.Room, here.RoomActor);
+                break;
+            case JoinRefused refused:
+                _session.OnJoinRefused(refused.Room, refused.Frame);
+                break;
+            case RoomRebound rebound:
+                OnRoomRebound(rebound);
                 break;
         }
     }
