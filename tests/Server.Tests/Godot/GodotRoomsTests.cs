@@ -61,6 +61,14 @@ public sealed class GodotRoomsTests(ITestOutputHelper output)
     public async Task Two_godot_players_on_different_nodes_of_a_cluster_play_in_one_room_as_on_one_server()
     {
         await using var cluster = await TestCluster.StartAsync(2);
+        // Bob DIRECTs alice once: each node must know the other's number first (learned through
+        // Distributed Data, which a busy machine can delay by seconds), as Directs explains.
+        await using (var first = await cluster[0].ConnectPlayerAsync("scout-1"))
+        await using (var second = await cluster[1].ConnectPlayerAsync("scout-2"))
+        {
+            await Directs.DirectUntilDeliveredAsync(first, second);
+            await Directs.DirectUntilDeliveredAsync(second, first);
+        }
 
         var alice = GodotScript.RunAsync("rooms_client.gd", cluster[0].EndPoint.Port, Player("alice"));
         var bob = GodotScript.RunAsync("rooms_client.gd", cluster[1].EndPoint.Port, Player("bob"));
